@@ -1,0 +1,6 @@
+"""Cohorts: groups of trainees following a path, run by trainers."""
+from flask import Blueprint
+
+bp = Blueprint("cohorts", __name__, template_folder="templates")
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,35 @@
+"""Cohort forms."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from ..accounts.services import PASSWORD_MAX, PASSWORD_MIN
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+class CohortForm(FlaskForm):
+    name = StringField("Nom du groupe", validators=[DataRequired(REQUIRED), Length(max=160)])
+    path_slug = SelectField("Parcours", choices=[])
+    place = StringField("Lieu", validators=[Length(max=200)])
+    start_date = DateField("Premier jour", validators=[DataRequired("Date invalide (jj/mm/aaaa).")])
+    end_date = DateField("Dernier jour", validators=[DataRequired("Date invalide (jj/mm/aaaa).")])
+
+
+class JoinForm(FlaskForm):
+    code = StringField("Code du groupe", validators=[DataRequired(REQUIRED), Length(max=16)])
+
+
+class SignupForm(FlaskForm):
+    display_name = StringField("Nom et prénom", validators=[DataRequired(REQUIRED), Length(max=120)])
+    email = EmailField("Adresse électronique", validators=[
+        DataRequired(REQUIRED), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Adresse électronique invalide."),
+        Length(max=254)])
+    organisation = StringField("Structure (facultatif)", validators=[Length(max=160)])
+    password = PasswordField("Mot de passe", validators=[
+        DataRequired(REQUIRED), Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+                                       message=f"De {PASSWORD_MIN} à {PASSWORD_MAX} caractères.")])
+    confirm = PasswordField("Confirmez le mot de passe", validators=[
+        DataRequired(REQUIRED), EqualTo("password", message="Les deux mots de passe diffèrent.")])

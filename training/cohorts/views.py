@@ -1,0 +1,106 @@
+"""Cohort pages: list, creation, detail with anonymous shares, joining by code."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, login_user
+
+from .. import db
+from ..accounts.services import AccountError, create_user
+from ..content.views import registry
+from ..permissions import require, role_required
+from . import bp
+from .forms import CohortForm, JoinForm, SignupForm
+from .models import Cohort
+from .queries import cohorts_for_trainer, enrolled_count, shared_reflections
+from .services import CohortError, create_cohort, enrol, find_by_code
+
+
+def get_cohort_or_404(cohort_id: int) -> Cohort:
+    cohort = db.session().get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+@bp.get("/cohortes")
+@role_required("trainer", "admin")
+def index():
+    return render_template("cohorts/index.html", cohorts=cohorts_for_trainer(db.session(), current_user),
+                           reg=registry())
+
+
+@bp.route("/cohortes/nouvelle", methods=["GET", "POST"])
+@role_required("trainer", "admin")
+def new():
+    form = CohortForm()
+    form.path_slug.choices = [(p.slug, p.title) for p in registry().paths.values()]
+    if form.validate_on_submit():
+        s = db.session()
+        try:
+            cohort = create_cohort(s, current_user, form.name.data, form.path_slug.data, form.place.data or "",
+                                   form.start_date.data, form.end_date.data, set(registry().paths))
+        except CohortError as exc:
+            form.end_date.errors.append(str(exc))
+        else:
+            s.commit()
+            flash("Groupe créé. Communiquez le code aux stagiaires.", "success")
+            return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form)
+
+
+@bp.get("/cohortes/<int:cohort_id>")
+@login_required
+def detail(cohort_id: int):
+    cohort = get_cohort_or_404(cohort_id)
+    require("view_cohort", cohort)
+    s = db.session()
+    reg = registry()
+    shares = shared_reflections(s, cohort)
+    return render_template("cohorts/detail.html", cohort=cohort, path=reg.paths.get(cohort.path_slug),
+                           count=enrolled_count(s, cohort), shares=shares, reg=reg)
+
+
+@bp.route("/rejoindre", methods=["GET", "POST"])
+@login_required
+def join():
+    form = JoinForm()
+    if form.validate_on_submit():
+        s = db.session()
+        cohort = find_by_code(s, form.code.data)
+        if cohort is None:
+            form.code.errors.append("Ce code ne correspond à aucun groupe ouvert. Vérifiez-le auprès de votre formateur.")
+        else:
+            added = enrol(s, cohort, current_user)
+            s.commit()
+            flash(f"Vous avez rejoint le groupe « {cohort.name} »." if added
+                  else f"Vous faites déjà partie du groupe « {cohort.name} ».", "success")
+            return redirect(url_for("main.home"))
+    return render_template("cohorts/join.html", form=form)
+
+
+@bp.route("/rejoindre/<code>", methods=["GET", "POST"])
+def signup(code: str):
+    s = db.session()
+    cohort = find_by_code(s, code)
+    if cohort is None:
+        return render_template("cohorts/join_invalid.html"), 404
+    if current_user.is_authenticated:
+        added = enrol(s, cohort, current_user)
+        s.commit()
+        flash(f"Vous avez rejoint le groupe « {cohort.name} »." if added
+              else f"Vous faites déjà partie du groupe « {cohort.name} ».", "success")
+        return redirect(url_for("main.home"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(s, form.email.data, form.display_name.data, "trainee", form.password.data,
+                               form.organisation.data or "")
+        except AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            enrol(s, cohort, user)
+            s.commit()
+            login_user(user)
+            flash(f"Bienvenue ! Votre compte est créé et vous avez rejoint « {cohort.name} ».", "success")
+            return redirect(url_for("main.home"))
+    return render_template("cohorts/signup.html", form=form, cohort=cohort)

@@ -1,0 +1,1 @@
+"""Course content: loading, validation and the pages that show it."""

@@ -1,0 +1,88 @@
+"""Markdown to sanitised HTML, with French typography and links to the source report."""
+from __future__ import annotations
+
+import re
+
+import markdown
+import nh3
+
+SOURCE_REF = re.compile(r"report:(\d+)-(\d+)")
+
+_ALLOWED_TAGS = {
+    "p", "h3", "h4", "ul", "ol", "li", "strong", "em", "blockquote", "table", "thead",
+    "tbody", "tr", "th", "td", "a", "code", "pre", "br", "hr", "sup", "sub", "abbr",
+}
+_ALLOWED_ATTRS = {"a": {"href", "class", "title"}, "th": {"scope"}, "abbr": {"title"}}
+
+_TAG_SPLIT = re.compile(r"(<[^>]+>)")
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+
+def _md() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+
+
+def source_href(first: int, last: int) -> str:
+    return f"/source/{first}-{last}#l{first}"
+
+
+def _link_sources(html: str) -> str:
+    def repl(m: re.Match) -> str:
+        first, last = m.group(1), m.group(2)
+        label = f"rapport, l. {first}" if first == last else f"rapport, l. {first}-{last}"
+        return (f'<a class="source-link" href="{source_href(int(first), int(last))}" '
+                f'title="Voir le passage du rapport">{label}</a>')
+    return SOURCE_REF.sub(repl, html)
+
+
+def typography(text: str) -> str:
+    """French spacing: non-breaking spaces inside guillemets and before high punctuation."""
+    text = re.sub(r"«[ \u00a0]*", "«" + NBSP, text)
+    text = re.sub(r"[ \u00a0]*»", NBSP + "»", text)
+    text = re.sub(r"[ \u00a0]+([;!?])", NNBSP + r"\1", text)
+    text = re.sub(r"[ \u00a0]+:", NBSP + ":", text)
+    return text
+
+
+def _typeset(html: str) -> str:
+    parts = _TAG_SPLIT.split(html)
+    in_code = 0
+    out = []
+    for part in parts:
+        if part.startswith("<"):
+            low = part.lower()
+            if low.startswith(("<code", "<pre")):
+                in_code += 1
+            elif low.startswith(("</code", "</pre")):
+                in_code = max(0, in_code - 1)
+            out.append(part)
+        else:
+            out.append(part if in_code else typography(part))
+    return "".join(out)
+
+
+def _accessible_tables(html: str) -> str:
+    return html.replace("<th>", '<th scope="col">').replace("<table>", '<div class="table-wrap"><table>').replace(
+        "</table>", "</table></div>")
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def render_block(text: str) -> str:
+    """Render a Markdown block: sanitised first, then typography and our own markup."""
+    html = sanitise(_md().convert(text))
+    html = _typeset(html)
+    html = _link_sources(html)
+    return _accessible_tables(html)
+
+
+def render_inline(text: str) -> str:
+    """Render one line of Markdown without the surrounding paragraph."""
+    html = render_block(text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html

@@ -1,0 +1,133 @@
+"""Read-side queries for a trainee's progress, in a fixed number of queries per page."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from ..cohorts.models import Cohort, Enrolment
+from ..content.model import LearningPath, Module, Registry
+from .models import PositioningAnswer, QuizAttempt, Reflection, SectionRead
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    sections_read: int
+    sections_total: int
+    exercises_done: int
+    exercises_total: int
+    best_score: int | None
+    quiz_total: int
+    quiz_passed: bool
+
+    @property
+    def complete(self) -> bool:
+        return (self.sections_read >= self.sections_total and self.exercises_done >= self.exercises_total
+                and self.quiz_passed)
+
+    @property
+    def percent(self) -> int:
+        steps = self.sections_total + self.exercises_total + 1
+        done = min(self.sections_read, self.sections_total) + min(self.exercises_done, self.exercises_total)
+        return round(100 * (done + (1 if self.quiz_passed else 0)) / steps)
+
+
+@dataclass
+class Snapshot:
+    """Everything about one user's learning, loaded in four queries."""
+
+    reads: set[tuple[str, str]] = field(default_factory=set)
+    submitted: set[str] = field(default_factory=set)
+    best: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    positioning: set[tuple[str, str]] = field(default_factory=set)
+
+
+def snapshot(s: Session, user_id: int) -> Snapshot:
+    snap = Snapshot()
+    snap.reads = set(s.execute(select(SectionRead.module_slug, SectionRead.section_slug)
+                               .where(SectionRead.user_id == user_id)).all())
+    snap.submitted = set(s.scalars(select(Reflection.exercise_slug).where(
+        Reflection.user_id == user_id, Reflection.submitted_at.is_not(None))))
+    rows = s.execute(select(QuizAttempt.quiz_slug, func.max(QuizAttempt.score),
+                            func.max(case((QuizAttempt.passed, 1), else_=0)))
+                     .where(QuizAttempt.user_id == user_id).group_by(QuizAttempt.quiz_slug)).all()
+    snap.best = {slug: (score, bool(passed)) for slug, score, passed in rows}
+    snap.positioning = set(s.execute(select(PositioningAnswer.questionnaire_slug, PositioningAnswer.phase)
+                                     .where(PositioningAnswer.user_id == user_id)).all())
+    return snap
+
+
+def required_exercises(reg: Registry, module: Module, audiences: tuple[str, ...] | None) -> list[str]:
+    """Exercises that count for completion: those written for the audiences of the path."""
+    exercises = reg.exercises_of(module)
+    if audiences:
+        exercises = tuple(e for e in exercises if set(e.audiences) & set(audiences)) or exercises
+    return [e.slug for e in exercises]
+
+
+def module_progress(reg: Registry, module: Module, snap: Snapshot,
+                    audiences: tuple[str, ...] | None = None) -> ModuleProgress:
+    required = required_exercises(reg, module, audiences)
+    quiz = reg.quizzes[module.quiz_slug]
+    best = snap.best.get(quiz.slug)
+    return ModuleProgress(
+        module=module,
+        sections_read=sum(1 for sec in module.sections if (module.slug, sec.slug) in snap.reads),
+        sections_total=len(module.sections),
+        exercises_done=sum(1 for e in required if e in snap.submitted),
+        exercises_total=len(required),
+        best_score=best[0] if best else None, quiz_total=len(quiz.questions),
+        quiz_passed=bool(best and best[1]))
+
+
+@dataclass
+class PathProgress:
+    path: LearningPath
+    modules: list[ModuleProgress]
+    cohort: Cohort | None
+    positioning_done: set[str]
+
+    @property
+    def percent(self) -> int:
+        return round(sum(m.percent for m in self.modules) / len(self.modules)) if self.modules else 0
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for m in self.modules if m.complete)
+
+    @property
+    def next_module(self) -> ModuleProgress | None:
+        return next((m for m in self.modules if not m.complete), None)
+
+
+def path_progress(reg: Registry, path: LearningPath, snap: Snapshot, cohort: Cohort | None = None) -> PathProgress:
+    modules = [module_progress(reg, reg.modules[m], snap, path.audiences) for m in path.module_slugs]
+    done = {phase for slug, phase in snap.positioning if slug == path.positioning_slug}
+    return PathProgress(path, modules, cohort, done)
+
+
+def user_cohorts(s: Session, user_id: int) -> list[Cohort]:
+    return list(s.scalars(select(Cohort).join(Enrolment, Enrolment.cohort_id == Cohort.id)
+                          .where(Enrolment.user_id == user_id).order_by(Cohort.start_date.desc())))
+
+
+def home_overview(s: Session, user, reg: Registry) -> dict:
+    """What the home page shows: paths with progress for a trainee, cohorts for trainers."""
+    from ..cohorts.queries import cohorts_for_trainer
+
+    out: dict = {"paths": [], "cohorts": [], "managed": []}
+    if user.role in ("trainer", "admin"):
+        out["managed"] = cohorts_for_trainer(s, user)
+    cohorts = user_cohorts(s, user.id)
+    snap = snapshot(s, user.id)
+    seen = set()
+    for c in cohorts:
+        if c.path_slug in reg.paths and c.path_slug not in seen and c.archived_at is None:
+            out["paths"].append(path_progress(reg, reg.paths[c.path_slug], snap, c))
+            seen.add(c.path_slug)
+    if not out["paths"]:
+        out["paths"] = [path_progress(reg, p, snap) for p in reg.paths.values()]
+    out["cohorts"] = cohorts
+    return out

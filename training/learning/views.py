@@ -1,0 +1,206 @@
+"""Trainee pages: paths, module reader, reflective exercises, quizzes, positioning, journal."""
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import db
+from ..content.views import get_module_or_404, registry
+from ..permissions import require
+from . import bp
+from .forms import EmptyForm, ReflectionForm
+from .queries import module_progress, path_progress, snapshot, user_cohorts
+from .services import (Conflict, LearningError, delete_reflection, get_reflection, mark_read, possible_names,
+                       save_draft, share, submit, versions)
+
+
+def get_exercise_or_404(slug: str):
+    exercise = registry().exercises.get(slug)
+    if exercise is None:
+        abort(404)
+    return exercise
+
+
+@bp.get("/parcours/<slug>")
+@login_required
+def path(slug: str):
+    reg = registry()
+    lp = reg.paths.get(slug)
+    if lp is None:
+        abort(404)
+    progress = path_progress(reg, lp, snapshot(db.session(), current_user.id))
+    return render_template("learning/path.html", lp=lp, progress=progress, reg=reg)
+
+
+@bp.get("/modules/<slug>")
+@login_required
+def module(slug: str):
+    m = get_module_or_404(slug)
+    reg = registry()
+    snap = snapshot(db.session(), current_user.id)
+    slugs = [p for lp in reg.paths_with(slug) for p in lp.module_slugs]
+    position = slugs.index(slug) if slug in slugs else -1
+    prev_slug = slugs[position - 1] if position > 0 else None
+    next_slug = slugs[position + 1] if 0 <= position < len(slugs) - 1 else None
+    return render_template("learning/module.html", m=m, reg=reg, snap=snap, form=EmptyForm(),
+                           progress=module_progress(reg, m, snap), exercises=reg.exercises_of(m),
+                           prev=reg.modules.get(prev_slug or ""), next=reg.modules.get(next_slug or ""),
+                           fiches=[reg.fiches_actions[n] for n in m.fiches_actions])
+
+
+@bp.post("/modules/<slug>/lu/<section>")
+@login_required
+def read(slug: str, section: str):
+    m = get_module_or_404(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    s = db.session()
+    try:
+        mark_read(s, current_user, m, section)
+    except LearningError:
+        abort(404)
+    s.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(ok=True)
+    nxt = next((sec for sec in m.sections if (m.slug, sec.slug) not in snapshot(s, current_user.id).reads), None)
+    return redirect(url_for(".module", slug=slug, _anchor=(nxt or m.sections[-1]).slug))
+
+
+def _exercise_page(exercise, form, reflection, status: int = 200, names=None, conflict=None):
+    s = db.session()
+    return render_template(
+        "learning/exercise.html", ex=exercise, m=registry().modules[exercise.module_slug], form=form,
+        reflection=reflection, versions=versions(s, reflection) if reflection else [],
+        cohorts=user_cohorts(s, current_user.id), names=names or [], conflict=conflict,
+        max_chars=current_app.config["REFLECTION_MAX_CHARS"], empty=EmptyForm()), status
+
+
+@bp.get("/exercices/<slug>")
+@login_required
+def exercise(slug: str):
+    ex = get_exercise_or_404(slug)
+    r = get_reflection(db.session(), current_user, ex)
+    form = ReflectionForm(text=(r.draft or r.body) if r else "", revision=r.revision if r else 0)
+    return _exercise_page(ex, form, r)
+
+
+@bp.post("/exercices/<slug>")
+@login_required
+def exercise_post(slug: str):
+    ex = get_exercise_or_404(slug)
+    s = db.session()
+    form = ReflectionForm()
+    r = get_reflection(s, current_user, ex)
+    if not form.validate_on_submit():
+        return _exercise_page(ex, form, r, 400)
+    max_chars = current_app.config["REFLECTION_MAX_CHARS"]
+    text, base, force = form.text.data or "", form.revision.data, bool(form.force.data)
+    try:
+        if form.action.data == "submit":
+            names = possible_names(text)
+            if names and not form.names_ok.data:
+                r = save_draft(s, current_user, ex, text, base, max_chars, force)
+                s.commit()
+                form.revision.data = r.revision
+                return _exercise_page(ex, form, r, 200, names=names)
+            r = submit(s, current_user, ex, text, base, max_chars, force)
+            message = "Votre réponse est enregistrée. Comparez-la maintenant aux repères du débriefing."
+        else:
+            r = save_draft(s, current_user, ex, text, base, max_chars, force)
+            message = "Brouillon enregistré."
+    except Conflict as exc:
+        s.rollback()
+        return _exercise_page(ex, form, exc.reflection, 409, conflict=exc.reflection)
+    except LearningError as exc:
+        s.rollback()
+        form.text.errors.append(str(exc))
+        return _exercise_page(ex, form, get_reflection(s, current_user, ex), 422)
+    s.commit()
+    flash(message, "success")
+    return redirect(url_for(".exercise", slug=slug, _anchor="debriefing" if r.submitted_at else "reponse"))
+
+
+@bp.post("/exercices/<slug>/brouillon")
+@login_required
+def autosave(slug: str):
+    """JSON endpoint for the autosave script; conflicts answer 409 with the stored text."""
+    ex = get_exercise_or_404(slug)
+    s = db.session()
+    data = request.get_json(silent=True) or {}
+    text, base = data.get("text"), data.get("revision")
+    if not isinstance(text, str) or not (base is None or isinstance(base, int)):
+        return jsonify(error="Requête incomplète."), 400
+    try:
+        r = save_draft(s, current_user, ex, text, base, current_app.config["REFLECTION_MAX_CHARS"],
+                       force=bool(data.get("force")))
+    except Conflict as exc:
+        s.rollback()
+        return jsonify(error=str(exc), revision=exc.reflection.revision, text=exc.reflection.draft), 409
+    except LearningError as exc:
+        s.rollback()
+        return jsonify(error=str(exc)), 422
+    s.commit()
+    return jsonify(revision=r.revision, saved_at=r.updated_at.isoformat())
+
+
+@bp.post("/exercices/<slug>/supprimer")
+@login_required
+def delete(slug: str):
+    ex = get_exercise_or_404(slug)
+    s = db.session()
+    r = get_reflection(s, current_user, ex)
+    if r is None:
+        abort(404)
+    if EmptyForm().validate_on_submit() and request.form.get("confirm") == "oui":
+        delete_reflection(s, current_user, r)
+        s.commit()
+        flash("Votre réflexion et toutes ses versions ont été supprimées définitivement.", "success")
+    else:
+        flash("Cochez la case de confirmation pour supprimer votre réflexion.", "error")
+    return redirect(url_for(".exercise", slug=slug))
+
+
+@bp.post("/exercices/<slug>/partage")
+@login_required
+def share_toggle(slug: str):
+    ex = get_exercise_or_404(slug)
+    s = db.session()
+    r = get_reflection(s, current_user, ex)
+    if r is None or not EmptyForm().validate_on_submit():
+        abort(404)
+    raw = request.form.get("cohort", "")
+    cohort_id = int(raw) if raw.isdigit() else None
+    try:
+        share(s, current_user, r, cohort_id, {c.id for c in user_cohorts(s, current_user.id)})
+    except LearningError as exc:
+        flash(str(exc), "error")
+    else:
+        s.commit()
+        flash("Votre réponse est partagée anonymement avec le groupe." if cohort_id
+              else "Le partage est retiré : votre réponse est de nouveau privée.", "success")
+    return redirect(url_for(".exercise", slug=slug, _anchor="partage"))
+
+
+@bp.get("/journal")
+@login_required
+def journal():
+    from .journal import journal_entries
+
+    return render_template("learning/journal.html", entries=journal_entries(db.session(), current_user, registry()))
+
+
+@bp.get("/journal/telecharger")
+@login_required
+def journal_download():
+    from .journal import journal_entries, journal_text
+
+    entries = journal_entries(db.session(), current_user, registry())
+    body = journal_text(current_user, entries)
+    return current_app.response_class(body, mimetype="text/markdown; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="mon-journal-de-formation.md"'})
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(18)

@@ -1,0 +1,6 @@
+"""Home, health check and the privacy page."""
+from flask import Blueprint
+
+bp = Blueprint("main", __name__, template_folder="templates")
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,36 @@
+"""Alembic environment: uses the URL given by training.db.alembic_config and our metadata."""
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+from training.accounts import models as _accounts  # noqa: F401  (register tables)
+from training.cohorts import models as _cohorts  # noqa: F401
+from training.db import Base
+from training.learning import models as _learning  # noqa: F401
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
+                      literal_binds=True, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    url = config.get_main_option("sqlalchemy.url")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

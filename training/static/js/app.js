@@ -1,0 +1,119 @@
+/* Comfort only: every page works without this script.
+   Reflection autosave: a copy in this browser (localStorage) at every keystroke, and a save
+   on the server every 10 s and when leaving the field. The local copy is kept until the
+   server has the same text, so a reload, a lost connection or an expired login loses nothing. */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("reflection-form");
+  if (!form) { return; }
+  var area = form.querySelector("textarea");
+  var status = form.querySelector("[data-save-status]");
+  var counter = form.querySelector("[data-counter]");
+  var namesWarning = form.querySelector("[data-names-warning]");
+  var revisionInput = form.querySelector("input[name=revision]");
+  var key = form.getAttribute("data-storage-key");
+  var url = form.getAttribute("data-autosave-url");
+  var csrf = form.querySelector("input[name=csrf_token]").value;
+  var max = parseInt(area.getAttribute("maxlength"), 10);
+  var savedText = area.value;
+  var timer = null;
+  var inFlight = false;
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function local(value) {
+    try {
+      if (value === undefined) { return JSON.parse(window.localStorage.getItem(key) || "null"); }
+      if (value === null) { window.localStorage.removeItem(key); } else { window.localStorage.setItem(key, JSON.stringify(value)); }
+    } catch (e) { return null; }
+    return null;
+  }
+
+  function count() {
+    var n = area.value.length;
+    if (counter) {
+      counter.textContent = n + " / " + max + " caractères" + (n > max * 0.9 ? " : vous approchez de la limite." : ".");
+    }
+  }
+
+  var notNames = ["Je", "Il", "Elle", "On", "Nous", "Vous", "Ils", "Elles", "Le", "La", "Les", "Un", "Une",
+    "Marseille", "France", "Monsieur", "Madame", "Mais", "Et", "Ce", "Cette", "Dans", "Pour", "Avec", "Quand"];
+  function possibleNames(text) {
+    var found = [];
+    text.split(/(?:[.!?…]\s+|\n+)/).forEach(function (sentence) {
+      var words = sentence.trim().split(/\s+/);
+      for (var i = 1; i < words.length; i++) {
+        var w = words[i].replace(/^[«"'(]+|[»"'),;:!?.…]+$/g, "");
+        if (/^[A-ZÀÂÉÈÊÎÔÛÇ][a-zàâäéèêëîïôöûüç]{2,}$/.test(w) && notNames.indexOf(w) < 0 && found.indexOf(w) < 0) {
+          found.push(w);
+        }
+      }
+    });
+    return found.slice(0, 8);
+  }
+
+  function checkNames() {
+    if (!namesWarning) { return; }
+    var names = possibleNames(area.value);
+    namesWarning.hidden = names.length === 0;
+    namesWarning.textContent = names.length ? "Votre texte semble contenir des noms de personnes (" + names.join(", ") +
+      "). Pensez à les remplacer par un rôle." : "";
+  }
+
+  function save() {
+    timer = null;
+    var text = area.value;
+    if (text === savedText || inFlight) { return; }
+    inFlight = true;
+    say("Enregistrement…");
+    fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: JSON.stringify({ text: text, revision: parseInt(revisionInput.value || "0", 10) })
+    }).then(function (response) {
+      if (response.status === 401 || response.redirected) {
+        say("Votre session a expiré : reconnectez-vous dans un autre onglet. Votre texte est gardé sur cet appareil.");
+        return null;
+      }
+      return response.json().then(function (data) {
+        if (response.ok) {
+          revisionInput.value = data.revision;
+          savedText = text;
+          if (area.value === text) { local(null); }
+          var d = new Date(data.saved_at);
+          say("Brouillon enregistré à " + d.getHours() + " h " + ("0" + d.getMinutes()).slice(-2) + ".");
+        } else if (response.status === 409) {
+          say("Ce texte a été modifié dans un autre onglet. Votre version est conservée ici ; " +
+              "cliquez sur « Enregistrer le brouillon » pour choisir.");
+        } else {
+          say(data.error || "Enregistrement impossible pour l'instant ; votre texte est gardé sur cet appareil.");
+        }
+      });
+    }).catch(function () {
+      say("Pas de connexion : votre texte est gardé sur cet appareil et sera enregistré dès le retour du réseau.");
+    }).then(function () { inFlight = false; });
+  }
+
+  function changed() {
+    local({ text: area.value, at: Date.now() });
+    count();
+    checkNames();
+    if (!timer) { timer = window.setTimeout(save, 10000); }
+  }
+
+  var kept = local();
+  if (kept && typeof kept.text === "string" && kept.text !== area.value) {
+    area.value = kept.text;
+    say("Votre texte non enregistré a été restauré depuis cet appareil.");
+    window.setTimeout(save, 500);
+  } else if (kept) {
+    local(null);
+  }
+  count();
+  checkNames();
+  area.addEventListener("input", changed);
+  area.addEventListener("blur", function () { if (timer) { window.clearTimeout(timer); } save(); });
+  window.addEventListener("online", save);
+  form.addEventListener("submit", function () { local({ text: area.value, at: Date.now() }); });
+})();
