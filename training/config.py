@@ -100,7 +100,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=https,
         REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=https,
         # Forms stay valid for a whole session: a trainee may write for a long time.
-        WTF_CSRF_TIME_LIMIT=None, SEND_FILE_MAX_AGE_DEFAULT=3600,
+        WTF_CSRF_TIME_LIMIT=None, WTF_I18N_ENABLED=False, SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
 
 

@@ -1,7 +1,8 @@
 """Account forms, with length limits on every field."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from ..forms import Form as FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
@@ -42,7 +43,7 @@ class UserForm(FlaskForm):
         DataRequired(REQUIRED), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Adresse électronique invalide."),
         Length(max=254)])
     organisation = StringField("Structure", validators=[Length(max=160)])
-    role = SelectField("Rôle", choices=list(ROLE_LABELS.items()))
+    role = SelectField("Rôle", choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
 
 
 class NewUserForm(UserForm):

@@ -1,7 +1,7 @@
 """Cohort forms."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from ..forms import Form as FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 

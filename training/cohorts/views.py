@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
+from wtforms.fields.choices import SelectChoice
 
 from .. import db
 from ..accounts.services import AccountError, create_user
@@ -33,7 +34,7 @@ def index():
 @role_required("trainer", "admin")
 def new():
     form = CohortForm()
-    form.path_slug.choices = [(p.slug, p.title) for p in registry().paths.values()]
+    form.path_slug.choices = [SelectChoice(p.slug, p.title) for p in registry().paths.values()]
     if form.validate_on_submit():
         s = db.session()
         try:

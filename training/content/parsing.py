@@ -249,10 +249,12 @@ def _heading(text: str, lineno: int, src: Source, with_attrs: bool) -> RawSectio
     title, raw = m.group(1).strip(), m.group(2).split()
     attrs: dict = {}
     ranges = []
+    cited = False
     for token in raw:
         if token.startswith("#"):
             attrs["id"] = token[1:]
         elif token.startswith("report:"):
+            cited = True
             r = check_range(token, src, lineno, "section")
             if r:
                 ranges.append(r)
@@ -263,7 +265,7 @@ def _heading(text: str, lineno: int, src: Source, with_attrs: bool) -> RawSectio
             src.error(lineno, f"attribut de section incompris : « {token} »")
     if "id" not in attrs or not SLUG.match(attrs["id"]):
         src.error(lineno, "la section doit avoir un identifiant #en-minuscules-et-tirets")
-    if not ranges:
+    if not cited:
         src.error(lineno, "la section doit citer au moins une plage report:début-fin")
     return RawSection(title, attrs, tuple(ranges), lineno, [])
 

@@ -1,7 +1,7 @@
 """Learning forms."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from ..forms import Form as FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import AnyOf, Length, Optional
 
