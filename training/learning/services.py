@@ -127,7 +127,7 @@ _NOT_NAMES = {
     "Dans", "Pour", "Avec", "Sur", "En", "Au", "Aux", "Du", "De", "À", "Qui", "Que", "Quoi", "Comment",
     "Pourquoi", "Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche",
 }
-_CAPITALISED = re.compile(r"(?<![.!?\n]\s)(?<!^)(?<![.!?])\b([A-ZÀÂÉÈÊÎÔÛÇ][a-zàâäéèêëîïôöûüç]{2,})\b")
+_CAPITALISED = re.compile(r"[A-ZÀÂÉÈÊÎÔÛÇ][a-zàâäéèêëîïôöûüç]{2,}")
 
 
 def possible_names(text: str) -> list[str]:
