@@ -101,9 +101,10 @@ def demo_command():
     cohort = s.scalar(select(Cohort).where(Cohort.name == "Groupe de démonstration"))
     if cohort is None:
         start = date.today()
-        cohort = create_cohort(s, users["trainer"], "Groupe de démonstration", "parcours-complet",
-                               "Centre social (démonstration)", start, start + timedelta(days=3),
-                               set(current_app.extensions["training.content"].paths))
+        paths = list(current_app.extensions["training.content"].paths)
+        path = "parcours-complet" if "parcours-complet" in paths else paths[0]
+        cohort = create_cohort(s, users["trainer"], "Groupe de démonstration", path,
+                               "Centre social (démonstration)", start, start + timedelta(days=3), set(paths))
     for email, _name, role in DEMO_USERS:
         if role == "trainee":
             enrol(s, cohort, s.scalar(select(User).where(User.email == email)))

@@ -37,6 +37,10 @@ DEFAULTS: dict[str, Any] = {
     "DEBUG": False,
 }
 
+# TRAINING_* variables read by gunicorn.conf.py and the CLI, not by the app's config.
+OTHER_ENV = {"BIND", "WORKERS", "FORWARDED_ALLOW_IPS", "ADMIN_EMAIL", "ADMIN_NAME", "ADMIN_PASSWORD",
+             "NEW_USER_PASSWORD"}
+
 # Flask settings derived from ours; not settable directly.
 _DERIVED = {"SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_SECURE",
             "REMEMBER_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SAMESITE", "REMEMBER_COOKIE_SECURE",
@@ -84,7 +88,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
             raise ConfigError(f"clé(s) de configuration inconnue(s) dans {where} : {', '.join(unknown)}")
         values.update(layer)
     for key, value in os.environ.items():
-        if key.startswith("TRAINING_") and key[9:] not in DEFAULTS and not key.startswith("TRAINING_TEST_"):
+        if (key.startswith("TRAINING_") and key[9:] not in DEFAULTS and key[9:] not in OTHER_ENV
+                and not key.startswith("TRAINING_TEST_")):
             raise ConfigError(f"variable d'environnement inconnue : {key}")
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = read_secret(app)
