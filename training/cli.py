@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(content_group)
     app.cli.add_command(db_group)
+    app.cli.add_command(purge_command)
 
 
 def _fail(message: str) -> None:
@@ -199,3 +200,15 @@ def restore_command(backup: Path, yes: bool):
         Path(str(target) + suffix).unlink(missing_ok=True)
     shutil.move(tmp, target)
     click.echo(f"Base restaurée depuis {backup}.")
+
+
+@click.command("purge-reflections")
+@with_appcontext
+def purge_command():
+    """Delete reflections whose retention period after the cohort's end has run out (run daily)."""
+    from .accounts.personal_data import purge_expired_reflections
+
+    s = db.session()
+    n = purge_expired_reflections(s, current_app.config["REFLECTION_RETENTION_DAYS"])
+    s.commit()
+    click.echo(f"{n} réflexion(s) supprimée(s) au terme de leur durée de conservation.")

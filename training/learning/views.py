@@ -186,9 +186,13 @@ def share_toggle(slug: str):
 @bp.get("/journal")
 @login_required
 def journal():
+    from ..accounts.personal_data import retention_deadline
     from .journal import journal_entries
 
-    return render_template("learning/journal.html", entries=journal_entries(db.session(), current_user, registry()))
+    s = db.session()
+    deadline = retention_deadline(s, current_user.id, current_app.config["REFLECTION_RETENTION_DAYS"])
+    return render_template("learning/journal.html", entries=journal_entries(s, current_user, registry()),
+                           deadline=deadline)
 
 
 @bp.get("/journal/telecharger")
