@@ -1,7 +1,7 @@
 """Login manager, CSRF protection, security headers and the schema gate."""
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -84,5 +84,4 @@ def _schema_gate():
     if current == head:
         database.schema_ok = True
         return None
-    g.skip_db = True
     return render_template("errors/schema.html", current=current, head=head), 503
