@@ -180,7 +180,7 @@ def test_module_complete_when_read_submitted_passed(client, make_user, login):
     form = _quiz_form(client)
     client.post("/quiz/alpha", data={**form, "q-q1": "a", "q-q2": "a", "q-q3": "vrai", "q-q4": "a", "q-q5": "a", "q-q6": "vrai"})
     assert "module terminé" in client.get("/modules/alpha").get_data(as_text=True)
-    assert "100 %" in client.get("/parcours/complet").get_data(as_text=True)
+    assert "100&nbsp;%" in client.get("/parcours/complet").get_data(as_text=True)
 
 
 def test_module_page_query_count_is_constant(client, make_user, login, app):
