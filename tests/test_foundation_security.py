@@ -46,7 +46,7 @@ def test_wrong_password_then_lock(client, make_user, app):
     user = make_user("trainee")
     limit = app.config["LOGIN_FAILURES_BEFORE_LOCK"]
     token = csrf_token(client, "/connexion")
-    for i in range(limit - 1):
+    for _ in range(limit - 1):
         r = client.post("/connexion", data={"email": user.email, "password": "mauvais-mot", "csrf_token": token})
         assert r.status_code == 401
         assert "Adresse ou mot de passe incorrect" in r.get_data(as_text=True)

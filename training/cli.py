@@ -64,13 +64,18 @@ def create_user_command(email, name, role, password):
 
 
 def _create(email, name, role, password, exist_ok=False):
+    from sqlalchemy import select
+
+    from .accounts.models import User
+    from .accounts.services import normalise_email
+
     s = db.session()
+    if exist_ok and s.scalar(select(User.id).where(User.email == normalise_email(email))) is not None:
+        click.echo(f"Le compte {email} existe déjà : inchangé.")
+        return
     try:
         user = create_user(s, email, name, role, password)
     except AccountError as exc:
-        if exist_ok and "existe déjà" in str(exc):
-            click.echo(f"Le compte {email} existe déjà : inchangé.")
-            return
         _fail(str(exc))
     s.commit()
     click.echo(f"Compte créé : {user.email} ({user.role_label}).")

@@ -41,12 +41,6 @@ DEFAULTS: dict[str, Any] = {
 OTHER_ENV = {"BIND", "WORKERS", "FORWARDED_ALLOW_IPS", "ADMIN_EMAIL", "ADMIN_NAME", "ADMIN_PASSWORD",
              "NEW_USER_PASSWORD"}
 
-# Flask settings derived from ours; not settable directly.
-_DERIVED = {"SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_SECURE",
-            "REMEMBER_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SAMESITE", "REMEMBER_COOKIE_SECURE",
-            "WTF_CSRF_TIME_LIMIT", "PERMANENT_SESSION_LIFETIME", "SEND_FILE_MAX_AGE_DEFAULT"}
-
-
 def _coerce(key: str, raw: str) -> Any:
     default = DEFAULTS[key]
     try:
@@ -87,7 +81,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         if unknown:
             raise ConfigError(f"clé(s) de configuration inconnue(s) dans {where} : {', '.join(unknown)}")
         values.update(layer)
-    for key, value in os.environ.items():
+    for key in os.environ:
         if (key.startswith("TRAINING_") and key[9:] not in DEFAULTS and key[9:] not in OTHER_ENV
                 and not key.startswith("TRAINING_TEST_")):
             raise ConfigError(f"variable d'environnement inconnue : {key}")

@@ -151,8 +151,7 @@ def delete(slug: str):
     ex = get_exercise_or_404(slug)
     s = db.session()
     r = get_reflection(s, current_user, ex)
-    if r is None:
-        abort(404)
+    require("edit_reflection", r)
     if EmptyForm().validate_on_submit() and request.form.get("confirm") == "oui":
         delete_reflection(s, current_user, r)
         s.commit()
@@ -168,8 +167,9 @@ def share_toggle(slug: str):
     ex = get_exercise_or_404(slug)
     s = db.session()
     r = get_reflection(s, current_user, ex)
-    if r is None or not EmptyForm().validate_on_submit():
-        abort(404)
+    require("edit_reflection", r)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
     raw = request.form.get("cohort", "")
     cohort_id = int(raw) if raw.isdigit() else None
     try:
