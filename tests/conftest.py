@@ -131,3 +131,39 @@ def login(client):
         return client.post("/connexion", data={"email": user.email, "password": password, "csrf_token": token},
                            follow_redirects=follow)
     return do
+
+
+@pytest.fixture
+def make_participant(app):
+    """A participant without an account (e.g. a caretaker who attends in the room only)."""
+    from training.cohorts.models import Participant
+
+    def factory(cohort, full_name: str, organisation: str = "Bailleur Habitat Sud", job: str = "Gardien"):
+        with app.app_context():
+            s = db.session()
+            p = Participant(cohort_id=cohort.id, full_name=full_name, organisation=organisation, job=job)
+            s.add(p)
+            s.commit()
+            return p
+    return factory
+
+
+@pytest.fixture
+def make_sessions(app):
+    """Create a schedule of `days` days (two half-days each) from `first_day`; returns the sessions."""
+    from datetime import date
+
+    from training.attendance.services import add_sessions, schedule_specs
+
+    def factory(cohort, first_day=None, days: int = 2):
+        with app.app_context():
+            s = db.session()
+            first = first_day or date(2026, 12, 1)
+            created = add_sessions(s, s.merge(cohort), schedule_specs(first, days, "Centre social"),
+                                   today=first, allow_past=True)
+            s.commit()
+            return created
+    return factory
+
+
+SIGNATURE = [[[0.1, 0.5], [0.2, 0.4], [0.3, 0.6], [0.4, 0.5], [0.5, 0.45]]]

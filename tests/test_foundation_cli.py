@@ -85,7 +85,7 @@ def test_migrations_upgrade_empty_database_to_head(database_url):
     engine = create_engine(url)
     try:
         tables = set(inspect(engine).get_table_names())
-        assert {"user_account", "cohort", "enrolment", "reflection", "quiz_attempt", "alembic_version"} <= tables
+        assert {"user_account", "cohort", "participant", "attendance_mark", "reflection", "quiz_attempt", "alembic_version"} <= tables
         assert db.current_revision(engine) == db.head_revision(database_url)
         assert engine.dialect.name == ("postgresql" if PG_URL else "sqlite")
     finally:
@@ -117,7 +117,7 @@ def test_init_demo_backup_restore_round_trip(tmp_path):
     assert r.returncode == 0, r.stderr
     engine = create_engine(f"sqlite:///{db_file}")
     with engine.begin() as conn:
-        conn.execute(text("DELETE FROM enrolment"))
+        conn.execute(text("DELETE FROM participant"))
         conn.execute(text("DELETE FROM user_account WHERE email = 'chef@test.fr'"))
     engine.dispose()
     assert _cli("restore", str(backup), env_extra=env).returncode == 1  # needs --yes
@@ -126,7 +126,7 @@ def test_init_demo_backup_restore_round_trip(tmp_path):
     engine = create_engine(f"sqlite:///{db_file}")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM user_account WHERE email='chef@test.fr'")).scalar() == 1
-        assert conn.execute(text("SELECT count(*) FROM enrolment")).scalar() == 2
+        assert conn.execute(text("SELECT count(*) FROM participant")).scalar() == 2
     engine.dispose()
     # a file that is not a backup is refused with a clear line
     junk = tmp_path / "junk.sqlite3"

@@ -44,12 +44,17 @@ def load_course(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .attendance import bp as attendance_bp
     from .cohorts import bp as cohorts_bp
     from .content import views as content_views
+    from .documents import bp as documents_bp
     from .learning import bp as learning_bp
     from .main import bp as main_bp
+    from .presentation import bp as presentation_bp
+    from .surveys import bp as surveys_bp
 
-    for bp in (main_bp, accounts_bp, content_views.bp, learning_bp, cohorts_bp):
+    for bp in (main_bp, accounts_bp, content_views.bp, learning_bp, cohorts_bp, attendance_bp, documents_bp,
+               presentation_bp, surveys_bp):
         app.register_blueprint(bp)
 
 

@@ -47,11 +47,11 @@ def can_manage_cohort(user, cohort) -> bool:
 
 
 def is_enrolled(user, cohort) -> bool:
-    from .cohorts.models import Enrolment
+    from .cohorts.models import Participant
 
     if not _signed_in(user) or cohort is None:
         return False
-    q = select(Enrolment.id).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
+    q = select(Participant.id).where(Participant.cohort_id == cohort.id, Participant.user_id == user.id)
     return db.session().execute(q).first() is not None
 
 

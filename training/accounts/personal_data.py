@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..cohorts.models import Cohort, Enrolment
+from ..cohorts.models import Cohort, Participant
 from ..db import utcnow
 from ..learning.models import PositioningAnswer, QuizAttempt, Reflection, ReflectionVersion, SectionRead
 from .models import LoginFailure, ResetToken, User
@@ -19,8 +19,8 @@ from .models import LoginFailure, ResetToken, User
 
 def export_person(s: Session, user: User) -> dict:
     """Everything held about a user, as JSON-ready data (reflection text excluded by design)."""
-    cohorts = s.execute(select(Cohort.name, Cohort.start_date, Cohort.end_date, Enrolment.joined_at)
-                        .join(Enrolment, Enrolment.cohort_id == Cohort.id).where(Enrolment.user_id == user.id)).all()
+    cohorts = s.execute(select(Cohort.name, Cohort.start_date, Cohort.end_date, Participant.joined_at)
+                        .join(Participant, Participant.cohort_id == Cohort.id).where(Participant.user_id == user.id)).all()
     reflections = s.scalars(select(Reflection).where(Reflection.user_id == user.id)).all()
     return {
         "compte": {"nom": user.display_name, "adresse": user.email, "structure": user.organisation,
@@ -77,15 +77,15 @@ def delete_person(s: Session, user: User, actor: User) -> None:
 
 def retention_deadline(s: Session, user_id: int, days: int) -> date | None:
     """The day after which the user's reflections are deleted: end of their last cohort + days."""
-    last_end = s.scalar(select(func.max(Cohort.end_date)).join(Enrolment, Enrolment.cohort_id == Cohort.id)
-                        .where(Enrolment.user_id == user_id))
+    last_end = s.scalar(select(func.max(Cohort.end_date)).join(Participant, Participant.cohort_id == Cohort.id)
+                        .where(Participant.user_id == user_id))
     return last_end + timedelta(days=days) if last_end else None
 
 
 def purge_expired_reflections(s: Session, days: int, today: date | None = None) -> int:
     """Delete reflections of users whose last cohort ended more than `days` ago; return how many."""
     today = today or date.today()
-    last_end = (select(Enrolment.user_id, func.max(Cohort.end_date).label("last_end"))
-                .join(Cohort, Cohort.id == Enrolment.cohort_id).group_by(Enrolment.user_id).subquery())
+    last_end = (select(Participant.user_id, func.max(Cohort.end_date).label("last_end"))
+                .join(Cohort, Cohort.id == Participant.cohort_id).group_by(Participant.user_id).subquery())
     expired = s.scalars(select(last_end.c.user_id).where(last_end.c.last_end < today - timedelta(days=days))).all()
     return _delete_reflections(s, expired) if expired else 0

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..learning.models import Reflection
-from .models import Cohort, Enrolment, cohort_trainer
+from .models import Cohort, Participant, cohort_trainer
 
 
 def cohorts_for_trainer(s: Session, user) -> list[Cohort]:
@@ -16,7 +16,7 @@ def cohorts_for_trainer(s: Session, user) -> list[Cohort]:
 
 
 def enrolled_count(s: Session, cohort: Cohort) -> int:
-    return s.scalar(select(func.count(Enrolment.id)).where(Enrolment.cohort_id == cohort.id)) or 0
+    return s.scalar(select(func.count(Participant.id)).where(Participant.cohort_id == cohort.id)) or 0
 
 
 def shared_reflections(s: Session, cohort: Cohort) -> list[Reflection]:

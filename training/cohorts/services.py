@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
-from .models import Cohort, Enrolment
+from .models import Cohort, Participant
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud in a room
 
@@ -45,9 +45,10 @@ def find_by_code(s: Session, code: str) -> Cohort | None:
 
 
 def enrol(s: Session, cohort: Cohort, user: User) -> bool:
-    """Enrol a user; False if already enrolled."""
-    exists = s.scalar(select(Enrolment.id).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id))
+    """Put a user with an account on the roster; False if already there."""
+    exists = s.scalar(select(Participant.id).where(Participant.cohort_id == cohort.id, Participant.user_id == user.id))
     if exists:
         return False
-    s.add(Enrolment(cohort_id=cohort.id, user_id=user.id))
+    s.add(Participant(cohort_id=cohort.id, user_id=user.id, full_name=user.display_name,
+                      organisation=user.organisation))
     return True

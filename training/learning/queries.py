@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ..cohorts.models import Cohort, Enrolment
+from ..cohorts.models import Cohort, Participant
 from ..content.model import LearningPath, Module, Registry
 from .models import PositioningAnswer, QuizAttempt, Reflection, SectionRead
 
@@ -109,8 +109,8 @@ def path_progress(reg: Registry, path: LearningPath, snap: Snapshot, cohort: Coh
 
 
 def user_cohorts(s: Session, user_id: int) -> list[Cohort]:
-    return list(s.scalars(select(Cohort).join(Enrolment, Enrolment.cohort_id == Cohort.id)
-                          .where(Enrolment.user_id == user_id).order_by(Cohort.start_date.desc())))
+    return list(s.scalars(select(Cohort).join(Participant, Participant.cohort_id == Cohort.id)
+                          .where(Participant.user_id == user_id).order_by(Cohort.start_date.desc())))
 
 
 def home_overview(s: Session, user, reg: Registry) -> dict:

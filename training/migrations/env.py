@@ -6,6 +6,9 @@ from training.accounts import models as _accounts  # noqa: F401  (register table
 from training.cohorts import models as _cohorts  # noqa: F401
 from training.db import Base
 from training.learning import models as _learning  # noqa: F401
+from training.attendance import models as _attendance  # noqa: F401
+from training.presentation import models as _presentation  # noqa: F401
+from training.surveys import models as _surveys  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,6 @@
+"""Attendance: half-day sessions, émargement with signatures, self-signing."""
+from flask import Blueprint
+
+bp = Blueprint("attendance", __name__, template_folder="templates")
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,2 @@
+"""Routes of the attendance feature."""
+from . import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Routes of the documents feature."""
+from . import bp  # noqa: F401

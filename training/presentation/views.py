@@ -1,0 +1,2 @@
+"""Routes of the presentation feature."""
+from . import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Routes of the surveys feature."""
+from . import bp  # noqa: F401
