@@ -32,6 +32,12 @@ DEFAULTS: dict[str, Any] = {
     "REFLECTION_MAX_CHARS": 8000,
     "REFLECTION_RETENTION_DAYS": 365,
     "AUDIT_RETENTION_YEARS": 5,
+    "SMTP_HOST": "",  # empty: no mail is sent; trainers hand over links themselves
+    "SMTP_PORT": 25,
+    "SMTP_FROM": "",
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": False,
     "SCHEMA_CHECK": True,
     "TESTING": False,
     "DEBUG": False,
