@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("cohorts", __name__, template_folder="templates")
 
-from . import views  # noqa: E402,F401
+from . import views, roster_views, dashboard_views  # noqa: E402,F401

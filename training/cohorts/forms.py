@@ -1,6 +1,8 @@
 """Cohort forms."""
 from __future__ import annotations
 
+from flask_wtf.file import FileField, FileRequired
+
 from ..forms import Form as FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
@@ -13,6 +15,7 @@ REQUIRED = "Ce champ est obligatoire."
 class CohortForm(FlaskForm):
     name = StringField("Nom du groupe", validators=[DataRequired(REQUIRED), Length(max=160)])
     path_slug = SelectField("Parcours", choices=[])
+    audience = SelectField("Public", choices=[])
     place = StringField("Lieu", validators=[Length(max=200)])
     start_date = DateField("Premier jour", validators=[DataRequired("Date invalide (jj/mm/aaaa).")])
     end_date = DateField("Dernier jour", validators=[DataRequired("Date invalide (jj/mm/aaaa).")])
@@ -33,3 +36,23 @@ class SignupForm(FlaskForm):
                                        message=f"De {PASSWORD_MIN} à {PASSWORD_MAX} caractères.")])
     confirm = PasswordField("Confirmez le mot de passe", validators=[
         DataRequired(REQUIRED), EqualTo("password", message="Les deux mots de passe diffèrent.")])
+
+
+class ParticipantForm(FlaskForm):
+    full_name = StringField("Nom et prénom", validators=[DataRequired(REQUIRED), Length(max=160)])
+    organisation = StringField("Structure (par ex. le bailleur)", validators=[Length(max=160)])
+    job = StringField("Fonction", validators=[Length(max=120)])
+
+
+class ImportForm(FlaskForm):
+    roster = FileField("Fichier CSV", validators=[FileRequired("Choisissez un fichier CSV.")])
+
+
+class AccountForm(FlaskForm):
+    email = EmailField("Adresse électronique de la personne", validators=[
+        DataRequired(REQUIRED), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Adresse électronique invalide."),
+        Length(max=254)])
+
+
+class TrainerForm(FlaskForm):
+    email = EmailField("Adresse du co-formateur", validators=[DataRequired(REQUIRED), Length(max=254)])

@@ -1,7 +1,7 @@
 """Cohort pages: list, creation, detail with anonymous shares, joining by code."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from wtforms.fields.choices import SelectChoice
 
@@ -10,10 +10,12 @@ from ..accounts.services import AccountError, create_user
 from ..content.views import registry
 from ..permissions import require, role_required
 from . import bp
-from .forms import CohortForm, JoinForm, SignupForm
-from .models import Cohort
+from ..accounts.forms import EmptyForm
+from .forms import CohortForm, JoinForm, SignupForm, TrainerForm
+from .models import AUDIENCES, Cohort
 from .queries import cohorts_for_trainer, enrolled_count, shared_reflections
-from .services import CohortError, create_cohort, enrol, find_by_code
+from .services import (CohortError, add_trainer, create_cohort, enrol, find_by_code, remove_trainer, set_archived,
+                       update_cohort)
 
 
 def get_cohort_or_404(cohort_id: int) -> Cohort:
@@ -30,16 +32,23 @@ def index():
                            reg=registry())
 
 
+def _cohort_form(obj=None) -> CohortForm:
+    form = CohortForm(obj=obj)
+    form.path_slug.choices = [SelectChoice(p.slug, p.title) for p in registry().paths.values()]
+    form.audience.choices = [SelectChoice(k, v) for k, v in AUDIENCES.items()]
+    return form
+
+
 @bp.route("/cohortes/nouvelle", methods=["GET", "POST"])
 @role_required("trainer", "admin")
 def new():
-    form = CohortForm()
-    form.path_slug.choices = [SelectChoice(p.slug, p.title) for p in registry().paths.values()]
+    form = _cohort_form()
     if form.validate_on_submit():
         s = db.session()
         try:
             cohort = create_cohort(s, current_user, form.name.data, form.path_slug.data, form.place.data or "",
-                                   form.start_date.data, form.end_date.data, set(registry().paths))
+                                   form.start_date.data, form.end_date.data, set(registry().paths),
+                                   form.audience.data)
         except CohortError as exc:
             form.end_date.errors.append(str(exc))
         else:
@@ -47,6 +56,59 @@ def new():
             flash("Groupe créé. Communiquez le code aux stagiaires.", "success")
             return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form)
+
+
+@bp.route("/cohortes/<int:cohort_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(cohort_id: int):
+    cohort = get_cohort_or_404(cohort_id)
+    require("manage_cohort", cohort)
+    form = _cohort_form(cohort)
+    if form.validate_on_submit():
+        try:
+            update_cohort(cohort, form.name.data, form.path_slug.data, form.place.data or "", form.audience.data,
+                          form.start_date.data, form.end_date.data, set(registry().paths))
+        except CohortError as exc:
+            form.end_date.errors.append(str(exc))
+        else:
+            db.session().commit()
+            flash("Groupe modifié.", "success")
+            return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, cohort=cohort, trainer_form=TrainerForm(), empty=EmptyForm())
+
+
+@bp.post("/cohortes/<int:cohort_id>/archive")
+@login_required
+def archive(cohort_id: int):
+    cohort = get_cohort_or_404(cohort_id)
+    require("manage_cohort", cohort)
+    if EmptyForm().validate_on_submit():
+        set_archived(cohort, cohort.archived_at is None)
+        db.session().commit()
+        flash("Groupe archivé : le code d'inscription ne fonctionne plus." if cohort.archived_at
+              else "Groupe rouvert.", "success")
+    return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+
+
+@bp.post("/cohortes/<int:cohort_id>/formateurs")
+@login_required
+def trainers(cohort_id: int):
+    cohort = get_cohort_or_404(cohort_id)
+    require("manage_cohort", cohort)
+    s = db.session()
+    form = TrainerForm()
+    try:
+        if request.form.get("remove", "").isdigit():
+            if EmptyForm().validate_on_submit():
+                remove_trainer(cohort, int(request.form["remove"]), current_user)
+        elif form.validate_on_submit():
+            added = add_trainer(s, cohort, form.email.data)
+            flash(f"{added.display_name} co-anime désormais ce groupe.", "success")
+    except CohortError as exc:
+        flash(str(exc), "error")
+    else:
+        s.commit()
+    return redirect(url_for("cohorts.edit", cohort_id=cohort.id))
 
 
 @bp.get("/cohortes/<int:cohort_id>")
@@ -58,7 +120,7 @@ def detail(cohort_id: int):
     reg = registry()
     shares = shared_reflections(s, cohort)
     return render_template("cohorts/detail.html", cohort=cohort, path=reg.paths.get(cohort.path_slug),
-                           count=enrolled_count(s, cohort), shares=shares, reg=reg)
+                           count=enrolled_count(s, cohort), shares=shares, reg=reg, empty=EmptyForm())
 
 
 @bp.route("/rejoindre", methods=["GET", "POST"])

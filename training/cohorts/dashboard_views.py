@@ -1,0 +1,24 @@
+"""The cohort dashboard page."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import login_required
+
+from .. import db
+from ..content.views import registry
+from ..permissions import require
+from . import bp
+from .dashboard import build_dashboard
+from .queries import shared_reflections
+from .views import get_cohort_or_404
+
+
+@bp.get("/cohortes/<int:cohort_id>/tableau-de-bord")
+@login_required
+def dashboard(cohort_id: int):
+    cohort = get_cohort_or_404(cohort_id)
+    require("manage_cohort", cohort)
+    s = db.session()
+    reg = registry()
+    return render_template("cohorts/dashboard.html", cohort=cohort, dash=build_dashboard(s, cohort, reg),
+                           shares=shared_reflections(s, cohort), reg=reg)
