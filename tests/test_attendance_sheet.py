@@ -202,3 +202,16 @@ def test_sheet_and_dashboard_query_counts_are_constant(client, make_user, make_c
         client.post(f"/seances/{sess.id}/marques/{people[0].id}", data={"status": "present", "csrf_token": token})
     assert _queries(app, client, f"/seances/{sessions[0].id}") == sheet
     assert _queries(app, client, f"/cohortes/{cohort.id}/tableau-de-bord") == dash
+
+
+def test_marks_entered_afterwards_from_the_paper_sheet(client, make_user, make_cohort, make_participant, make_sessions,
+                                                      login, app):
+    trainer, cohort, (alice, _b, _c), sessions = _setup(make_user, make_cohort, make_participant, make_sessions, days=1)
+    login(trainer)
+    sid = sessions[0].id
+    token = csrf_token(client, f"/seances/{sid}")
+    client.post(f"/seances/{sid}/marques/{alice.id}", data={"status": "present", "via": "paper", "csrf_token": token})
+    with app.app_context():
+        mark = db.session().scalar(select(AttendanceMark))
+        assert mark.signed_via == "paper" and mark.signature is None and mark.signed_at is not None
+    assert "Signé sur la feuille papier" in client.get(f"/seances/{sid}").get_data(as_text=True)

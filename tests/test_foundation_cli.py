@@ -126,7 +126,7 @@ def test_init_demo_backup_restore_round_trip(tmp_path):
     engine = create_engine(f"sqlite:///{db_file}")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM user_account WHERE email='chef@test.fr'")).scalar() == 1
-        assert conn.execute(text("SELECT count(*) FROM participant")).scalar() == 2
+        assert conn.execute(text("SELECT count(*) FROM participant")).scalar() == 3  # 2 trainees, 1 caretaker
     engine.dispose()
     # a file that is not a backup is refused with a clear line
     junk = tmp_path / "junk.sqlite3"

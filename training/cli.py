@@ -114,11 +114,28 @@ def demo_command():
     for email, _name, role in DEMO_USERS:
         if role == "trainee":
             enrol(s, cohort, s.scalar(select(User).where(User.email == email)))
+    _demo_room(s, cohort)
     s.commit()
     click.echo("Données de démonstration prêtes. Comptes (mot de passe « %s ») :" % DEMO_PASSWORD)
     for email, _name, role in DEMO_USERS:
         click.echo(f"  {email:24} {role}")
     click.echo(f"  Code du groupe de démonstration : {cohort.join_code}")
+
+
+def _demo_room(s, cohort) -> None:
+    """A caretaker without an account and a two-day schedule, so the trainer side can be tried at once."""
+    from sqlalchemy import select
+
+    from .attendance.models import CourseSession
+    from .attendance.services import add_sessions, schedule_specs
+    from .cohorts.models import Participant
+    from .cohorts.roster import add_participant
+
+    if not s.scalar(select(Participant.id).where(Participant.cohort_id == cohort.id, Participant.user_id.is_(None))):
+        add_participant(s, cohort, "Karim Gardien", "Bailleur (démonstration)", "Gardien d'immeuble")
+    if not s.scalar(select(CourseSession.id).where(CourseSession.cohort_id == cohort.id)):
+        add_sessions(s, cohort, schedule_specs(cohort.start_date, 2, cohort.place, skip_weekends=False),
+                     today=cohort.start_date, allow_past=True)
 
 
 content_group = AppGroup("content", help="Course content.")

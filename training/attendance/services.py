@@ -174,6 +174,9 @@ def set_mark(s: Session, session: CourseSession, participant: Participant, statu
     mark.status, mark.arrival = status, arrival
     if status in ("present", "late") and strokes is not None:
         mark.signature, mark.signed_at, mark.signed_via = strokes, utcnow(), via
+    elif status in ("present", "late") and via == "paper":
+        # entered afterwards from the signed paper sheet, which the trainer keeps
+        mark.signature, mark.signed_at, mark.signed_via = None, utcnow(), "paper"
     elif status not in ("present", "late"):
         mark.signature, mark.signed_at, mark.signed_via = None, None, None
     mark.updated_at, mark.updated_by_id = utcnow(), getattr(actor, "id", None)
