@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -25,7 +26,8 @@ def test_tablet_and_phone_signatures(browser, live_server):
     page = ctx.new_page()
     login(page, live_server, "formatrice@demo.test")
     page.goto(live_server + "/cohortes/1/seances")
-    page.check("#past1")
+    later = (date.today() + timedelta(days=21)).isoformat()  # the demo already has today's sessions
+    page.fill("#first_day", later)
     page.fill("#days", "2")
     page.click("text=Créer le programme")
     page.wait_for_selector("text=demi-journée(s) programmée(s)")
