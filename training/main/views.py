@@ -15,9 +15,12 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
     from ..learning.queries import home_overview
+    from ..surveys.queries import pending_surveys
 
-    overview = home_overview(db.session(), current_user, registry())
-    return render_template("main/home.html", overview=overview, reg=registry())
+    s = db.session()
+    overview = home_overview(s, current_user, registry())
+    return render_template("main/home.html", overview=overview, reg=registry(),
+                           surveys=pending_surveys(s, current_user))
 
 
 @bp.get("/healthz")

@@ -1,7 +1,8 @@
 """Satisfaction surveys: who has answered (per participant), and the answers (anonymous, unlinked)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+import uuid
+from datetime import date
 
 from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,7 +13,7 @@ KINDS = {"chaud": "à chaud", "froid": "à froid"}
 
 
 class SurveyReceipt(Base):
-    """That a participant answered a survey, never what they answered."""
+    """That a participant answered a survey, never what they answered; dated to the day only."""
 
     __tablename__ = "survey_receipt"
     __table_args__ = (UniqueConstraint("participant_id", "kind"),)
@@ -20,15 +21,16 @@ class SurveyReceipt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))
-    answered_at: Mapped[datetime]
+    answered_on: Mapped[date] = mapped_column(Date)
 
 
 class SurveyResponse(Base):
-    """Answers, with no link to a person; dated to the day only so order cannot identify anyone."""
+    """Answers, with no link to a person. A random id and a day-only date: neither the order of rows
+    nor a timestamp can pair an answer with a receipt."""
 
     __tablename__ = "survey_response"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))
     answers: Mapped[dict] = mapped_column(JSON)

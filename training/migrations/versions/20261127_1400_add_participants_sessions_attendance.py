@@ -72,7 +72,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_participant_user_id'), ['user_id'], unique=False)
 
     op.create_table('survey_response',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('cohort_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=8), nullable=False),
     sa.Column('answers', sa.JSON(), nullable=False),
@@ -125,7 +125,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('participant_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=8), nullable=False),
-    sa.Column('answered_at', training.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_on', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_survey_receipt_participant_id_participant'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_receipt')),
     sa.UniqueConstraint('participant_id', 'kind', name=op.f('uq_survey_receipt_participant_id'))
