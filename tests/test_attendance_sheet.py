@@ -215,3 +215,9 @@ def test_marks_entered_afterwards_from_the_paper_sheet(client, make_user, make_c
         mark = db.session().scalar(select(AttendanceMark))
         assert mark.signed_via == "paper" and mark.signature is None and mark.signed_at is not None
     assert "Signé sur la feuille papier" in client.get(f"/seances/{sid}").get_data(as_text=True)
+    import io
+
+    from pypdf import PdfReader
+    pdf = client.get(f"/seances/{sid}/emargement.pdf")
+    text = " ".join(PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text().split())
+    assert "Alice Arnaud" in text and "feuille papier" in text
