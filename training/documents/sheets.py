@@ -154,12 +154,12 @@ def _row(pdf: DocumentPDF, number: int, participant: Participant | None, sess: C
         cells = [[(str(number), 8.5, False, MUTED)], [(participant.full_name, 9.5, True, TEXT)],
                  [(participant.organisation, 8.5, False, TEXT), (participant.job, 8, False, MUTED)],
                  _status_parts(sess, participant, mark, paper)]
-    widths = [w for _, w in COLUMNS]
-    height = max([PAPER_ROW_H if paper else ROW_H] + [pdf.parts_height(w, c) for w, c in zip(widths, cells)])
+    widths = [w for _, w in COLUMNS]  # one more than cells: the signature column is drawn apart
+    height = max([PAPER_ROW_H if paper else ROW_H] + [pdf.parts_height(w, c) for w, c in zip(widths, cells, strict=False)])
     pdf.ensure_room(height)
     x, y = pdf.l_margin, pdf.get_y()
     pdf.set_draw_color(*RULE)
-    for w, parts in zip(widths, cells):
+    for w, parts in zip(widths, cells, strict=False):
         pdf.rect(x, y, w, height)
         pdf.text_in_box(x, y, w, parts)
         x += w
