@@ -12,7 +12,7 @@ from .. import db
 from ..accounts.forms import EmptyForm
 from ..accounts.models import User
 from ..cohorts.models import Cohort, Participant
-from ..cohorts.views import get_cohort_or_404
+from ..cohorts.views import get_managed_cohort_or_404
 from ..content.views import registry
 from ..dates import PARIS
 from ..permissions import require
@@ -71,8 +71,7 @@ def _strokes(raw: str | None):
 @bp.get("/cohortes/<int:cohort_id>/seances")
 @login_required
 def sessions(cohort_id: int):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     table = cohort_attendance(db.session(), cohort)
     return render_template("attendance/sessions.html", cohort=cohort, table=table, halves=HALVES,
                            path=registry().paths.get(cohort.path_slug), reg=registry(), empty=EmptyForm(),
@@ -83,8 +82,7 @@ def sessions(cohort_id: int):
 @login_required
 def sessions_add(cohort_id: int):
     """Either a whole schedule (N days → 2N half-days) or one half-day."""
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     f = request.form

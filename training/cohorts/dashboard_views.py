@@ -6,18 +6,16 @@ from flask_login import login_required
 
 from .. import db
 from ..content.views import registry
-from ..permissions import require
 from . import bp
 from .dashboard import build_dashboard
 from .queries import shared_reflections
-from .views import get_cohort_or_404
+from .views import get_managed_cohort_or_404
 
 
 @bp.get("/cohortes/<int:cohort_id>/tableau-de-bord")
 @login_required
 def dashboard(cohort_id: int):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     s = db.session()
     reg = registry()
     return render_template("cohorts/dashboard.html", cohort=cohort, dash=build_dashboard(s, cohort, reg),

@@ -10,12 +10,11 @@ from sqlalchemy import select
 
 from .. import db
 from ..accounts.forms import EmptyForm
-from ..permissions import require
 from . import bp
 from .forms import AccountForm, ImportForm, ParticipantForm
 from .models import Participant
 from .roster import RosterError, add_participant, give_account, import_roster, parse_roster, remove_participant
-from .views import get_cohort_or_404
+from .views import get_managed_cohort_or_404
 
 
 def _participant_or_404(cohort, participant_id: int) -> Participant:
@@ -36,8 +35,7 @@ def _roster_page(cohort, form=None, import_form=None, status=200):
 @bp.route("/cohortes/<int:cohort_id>/participants", methods=["GET", "POST"])
 @login_required
 def participants(cohort_id: int):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     form = ParticipantForm()
     if form.validate_on_submit():
         s = db.session()
@@ -56,8 +54,7 @@ def participants(cohort_id: int):
 @login_required
 def roster_import(cohort_id: int):
     """Step 1 shows a preview (nothing written); step 2 (confirm) imports all lines or none."""
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     s = db.session()
     if request.form.get("confirm") == "oui":
         if not EmptyForm().validate_on_submit():
@@ -85,8 +82,7 @@ def roster_import(cohort_id: int):
 @bp.post("/cohortes/<int:cohort_id>/participants/<int:participant_id>/compte")
 @login_required
 def participant_account(cohort_id: int, participant_id: int):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     p = _participant_or_404(cohort, participant_id)
     form = AccountForm()
     if not form.validate_on_submit():
@@ -108,8 +104,7 @@ def participant_account(cohort_id: int, participant_id: int):
 @bp.post("/cohortes/<int:cohort_id>/participants/<int:participant_id>/retirer")
 @login_required
 def participant_remove(cohort_id: int, participant_id: int):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     p = _participant_or_404(cohort, participant_id)
     if EmptyForm().validate_on_submit():
         s = db.session()

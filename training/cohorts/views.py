@@ -25,6 +25,13 @@ def get_cohort_or_404(cohort_id: int) -> Cohort:
     return cohort
 
 
+def get_managed_cohort_or_404(cohort_id: int) -> Cohort:
+    """The cohort, if the current user may manage it (its trainers, admins); 404 for anyone else."""
+    cohort = get_cohort_or_404(cohort_id)
+    require("manage_cohort", cohort)
+    return cohort
+
+
 @bp.get("/cohortes")
 @role_required("trainer", "admin")
 def index():
@@ -61,8 +68,7 @@ def new():
 @bp.route("/cohortes/<int:cohort_id>/modifier", methods=["GET", "POST"])
 @login_required
 def edit(cohort_id: int):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     form = _cohort_form(cohort)
     if form.validate_on_submit():
         try:
@@ -80,8 +86,7 @@ def edit(cohort_id: int):
 @bp.post("/cohortes/<int:cohort_id>/archive")
 @login_required
 def archive(cohort_id: int):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     if EmptyForm().validate_on_submit():
         set_archived(cohort, cohort.archived_at is None)
         db.session().commit()
@@ -93,8 +98,7 @@ def archive(cohort_id: int):
 @bp.post("/cohortes/<int:cohort_id>/formateurs")
 @login_required
 def trainers(cohort_id: int):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     s = db.session()
     form = TrainerForm()
     try:

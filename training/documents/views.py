@@ -10,9 +10,8 @@ from .. import db
 from ..attendance.models import CourseSession
 from ..attendance.queries import cohort_attendance, now_paris
 from ..cohorts.models import Cohort, Participant
-from ..cohorts.views import get_cohort_or_404
+from ..cohorts.views import get_managed_cohort_or_404
 from ..content.views import registry
-from ..permissions import require
 from . import bp
 from .attestations import attestation_data, attestations_pdf
 from .exports import ascii_name, attendance_csv, evidence_bundle
@@ -25,8 +24,7 @@ PDF, CSV, ZIP = "application/pdf", "text/csv; charset=utf-8", "application/zip"
 
 
 def _managed_cohort(cohort_id: int) -> Cohort:
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     return cohort
 
 

@@ -5,9 +5,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import db
-from ..cohorts.views import get_cohort_or_404
+from ..cohorts.views import get_managed_cohort_or_404
 from ..content.views import registry
-from ..permissions import require
 from . import bp, services
 from .deck import (
     build_deck,
@@ -24,8 +23,7 @@ from .services import MAX_CHARS, PossibleNames, SynthesisError
 @bp.get("/cohortes/<int:cohort_id>/presentation")
 @login_required
 def index(cohort_id: int):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     reg = registry()
     return render_template("presentation/index.html", cohort=cohort, path=reg.paths.get(cohort.path_slug),
                            modules=[(m, reg.exercises_of(m), len(build_deck(m, reg.exercises_of(m))))
@@ -46,8 +44,7 @@ def _deck_page(cohort, module, current: int, pending: dict | None = None, status
 @bp.get("/cohortes/<int:cohort_id>/presentation/<module_slug>")
 @login_required
 def show(cohort_id: int, module_slug: str):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     module = path_module_or_404(registry(), cohort, module_slug)
     return _deck_page(cohort, module, request.args.get("diapo", 1, type=int))
 
@@ -55,8 +52,7 @@ def show(cohort_id: int, module_slug: str):
 @bp.post("/cohortes/<int:cohort_id>/syntheses/<exercise_slug>")
 @login_required
 def save_synthesis(cohort_id: int, exercise_slug: str):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     reg = registry()
     exercise = path_exercise_or_404(reg, cohort, exercise_slug)
     module = reg.modules[exercise.module_slug]

@@ -8,8 +8,7 @@ from flask_login import login_required
 
 from .. import db
 from ..cohorts.models import Cohort, Participant
-from ..cohorts.views import get_cohort_or_404
-from ..permissions import require
+from ..cohorts.views import get_managed_cohort_or_404
 from . import bp
 from .forms import ColdDateForm, SendLinksForm
 from .mail import mail_recipients, send_survey_links
@@ -79,8 +78,7 @@ class KindView:
 @bp.route("/cohortes/<int:cohort_id>/questionnaires", methods=["GET", "POST"])
 @login_required
 def manage(cohort_id: int):
-    cohort = get_cohort_or_404(cohort_id)
-    require("manage_cohort", cohort)
+    cohort = get_managed_cohort_or_404(cohort_id)
     action = request.form.get("action") if request.method == "POST" else None
     date_form = ColdDateForm(obj=cohort, formdata=None if action != "date" else request.form)
     if request.method == "POST":
