@@ -1,0 +1,137 @@
+"""Who may reach each route: one line per endpoint, for GET and for POST.
+
+A route of the URL map without a line here fails the suite, so no route is added without
+deciding who may use it. Path parameters are filled from the world (objects of cohort 1 and
+of the « owner » trainee) by `PARAMS` and `SLUGS`.
+
+Rules name the identities that are let through:
+  PUBLIC      everyone, signed in or not
+  SIGNED_IN   any signed-in person
+  ANON_ONLY   pages for people not signed in (a signed-in person is redirected, never served an error)
+  MEMBER      the trainees of cohort 1 and those who run it (its trainer, admins)
+  MANAGER     the trainer of cohort 1 and admins
+  STAFF       any trainer and admins
+  ADMIN       admins only
+  OWNER       the « owner » trainee only (their quiz attempt, their survey link)
+  TOKEN       anyone holding the secret in the URL (reset link, survey link, self-sign code)
+None means the method is not offered.
+"""
+from __future__ import annotations
+
+PUBLIC, SIGNED_IN, ANON_ONLY, MEMBER, MANAGER, STAFF, ADMIN, OWNER, TOKEN = (
+    "public", "signed_in", "anon_only", "member", "manager", "staff", "admin", "owner", "token")
+
+ALLOWED = {
+    PUBLIC: {"anonymous", "owner", "peer", "outsider", "trainer", "other_trainer", "admin"},
+    SIGNED_IN: {"owner", "peer", "outsider", "trainer", "other_trainer", "admin"},
+    ANON_ONLY: {"anonymous", "owner", "peer", "outsider", "trainer", "other_trainer", "admin"},
+    MEMBER: {"owner", "peer", "trainer", "admin"},
+    MANAGER: {"trainer", "admin"},
+    STAFF: {"trainer", "other_trainer", "admin"},
+    ADMIN: {"admin"},
+    OWNER: {"owner"},
+    TOKEN: {"anonymous", "owner", "peer", "outsider", "trainer", "other_trainer", "admin"},
+}
+
+# endpoint: (GET rule, POST rule)
+EXPECT: dict[str, tuple[str | None, str | None]] = {
+    "static": (PUBLIC, None),
+    "main.home": (SIGNED_IN, None),
+    "main.healthz": (PUBLIC, None),
+    "main.privacy": (PUBLIC, None),
+    "accounts.login": (ANON_ONLY, ANON_ONLY),
+    "accounts.logout": (None, SIGNED_IN),
+    "accounts.password": (SIGNED_IN, SIGNED_IN),
+    "accounts.reset": (TOKEN, TOKEN),
+    "accounts.users": (ADMIN, None),
+    "accounts.user_new": (ADMIN, ADMIN),
+    "accounts.user_edit": (ADMIN, ADMIN),
+    "accounts.user_toggle": (None, ADMIN),
+    "accounts.user_export": (ADMIN, None),
+    "accounts.user_erase": (None, ADMIN),
+    "accounts.user_reset_link": (None, ADMIN),
+    "content.guide_index": (STAFF, None),
+    "content.facilitator": (STAFF, None),
+    "content.path_guide": (STAFF, None),
+    "content.library": (SIGNED_IN, None),
+    "content.fiche_action": (SIGNED_IN, None),
+    "content.page": (SIGNED_IN, None),
+    "content.source": (SIGNED_IN, None),
+    "learning.module": (SIGNED_IN, None),
+    "learning.read": (None, SIGNED_IN),
+    "learning.path": (SIGNED_IN, None),
+    "learning.exercise": (SIGNED_IN, None),
+    "learning.exercise_post": (None, SIGNED_IN),
+    "learning.autosave": (None, SIGNED_IN),
+    "learning.share_toggle": (None, SIGNED_IN),
+    "learning.delete": (None, SIGNED_IN),
+    "learning.journal": (SIGNED_IN, None),
+    "learning.journal_download": (SIGNED_IN, None),
+    "learning.quiz": (SIGNED_IN, None),
+    "learning.quiz_post": (None, SIGNED_IN),
+    "learning.quiz_result": (OWNER, None),
+    "learning.positioning": (SIGNED_IN, SIGNED_IN),
+    "learning.positioning_compare": (SIGNED_IN, None),
+    "cohorts.index": (STAFF, None),
+    "cohorts.new": (STAFF, STAFF),
+    "cohorts.detail": (MEMBER, None),
+    "cohorts.edit": (MANAGER, MANAGER),
+    "cohorts.archive": (None, MANAGER),
+    "cohorts.trainers": (None, MANAGER),
+    "cohorts.participants": (MANAGER, MANAGER),
+    "cohorts.participant_account": (None, MANAGER),
+    "cohorts.participant_remove": (None, MANAGER),
+    "cohorts.roster_import": (None, MANAGER),
+    "cohorts.dashboard": (MANAGER, None),
+    "cohorts.join": (SIGNED_IN, SIGNED_IN),
+    "cohorts.signup": (TOKEN, TOKEN),
+    "attendance.sessions": (MANAGER, None),
+    "attendance.sessions_add": (None, MANAGER),
+    "attendance.sheet": (MANAGER, None),
+    "attendance.session_cancel": (None, MANAGER),
+    "attendance.session_move": (None, MANAGER),
+    "attendance.self_sign_code": (None, MANAGER),
+    "attendance.mark": (None, MANAGER),
+    "attendance.sign_trainer": (MANAGER, MANAGER),
+    "attendance.sign_participant": (MANAGER, None),
+    "attendance.self_sign_start": (PUBLIC, PUBLIC),
+    "attendance.self_sign": (TOKEN, TOKEN),
+    "documents.attestations": (MANAGER, None),
+    "documents.attestation": (MANAGER, None),
+    "documents.evidence_bundle": (MANAGER, None),
+    "documents.cohort_sheets": (MANAGER, None),
+    "documents.attendance_csv": (MANAGER, None),
+    "documents.session_sheet": (MANAGER, None),
+    "documents.paper_sheet": (MANAGER, None),
+    "presentation.index": (MANAGER, None),
+    "presentation.show": (MANAGER, None),
+    "presentation.save_synthesis": (None, MANAGER),
+    "surveys.manage": (MANAGER, MANAGER),
+    "surveys.answer": (TOKEN, TOKEN),
+}
+
+# Slug parameters differ by endpoint: the kind of object each route names.
+SLUGS = {
+    "learning.module": "alpha", "learning.read": "alpha", "learning.path": "complet",
+    "learning.exercise": "alpha-chantier", "learning.exercise_post": "alpha-chantier",
+    "learning.autosave": "alpha-chantier", "learning.share_toggle": "alpha-chantier",
+    "learning.delete": "alpha-chantier", "learning.quiz": "alpha", "learning.quiz_post": "alpha",
+    "learning.quiz_result": "alpha", "learning.positioning": "positionnement",
+    "learning.positioning_compare": "positionnement", "content.facilitator": "alpha",
+    "content.path_guide": "complet", "content.page": "ressources",
+}
+
+
+def params_for(endpoint: str, arguments: set[str], ids: dict) -> dict:
+    """Fill every path parameter with a real object of cohort 1 / the owner trainee."""
+    values = {
+        "cohort_id": ids["cohort_id"], "user_id": ids["user_id"], "participant_id": ids["participant_id"],
+        "session_id": ids["session_id"], "attempt_id": ids["attempt_id"], "first": 5, "last": 8, "number": 8,
+        "module_slug": "alpha", "exercise_slug": "alpha-chantier", "section": "premiere", "phase": "debut",
+        "filename": "css/app.css", "slug": SLUGS.get(endpoint, "alpha"),
+        "token": ids.get("survey_token") if endpoint.startswith("surveys.") else ids.get("reset_token", "x" * 43),
+        "code": ids["self_sign_code"] if endpoint.startswith("attendance.") else ids["join_code"],
+    }
+    missing = arguments - set(values)
+    assert not missing, f"{endpoint}: no value for path parameters {missing}: add them to params_for"
+    return {k: values[k] for k in arguments}
