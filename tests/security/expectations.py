@@ -127,7 +127,7 @@ def params_for(endpoint: str, arguments: set[str], ids: dict) -> dict:
     values = {
         "cohort_id": ids["cohort_id"], "user_id": ids["user_id"], "participant_id": ids["participant_id"],
         "session_id": ids["session_id"], "attempt_id": ids["attempt_id"], "first": 5, "last": 8, "number": 8,
-        "module_slug": "alpha", "exercise_slug": "alpha-chantier", "section": "premiere", "phase": "debut",
+        "module_slug": "alpha", "exercise_slug": "alpha-chantier", "section": "quoi", "phase": "debut",
         "filename": "css/app.css", "slug": SLUGS.get(endpoint, "alpha"),
         "token": ids.get("survey_token") if endpoint.startswith("surveys.") else ids.get("reset_token", "x" * 43),
         "code": ids["self_sign_code"] if endpoint.startswith("attendance.") else ids["join_code"],
