@@ -233,7 +233,7 @@
       var picks = answers[i] || [], ok = picks.join(",") === q.correct.join(",");
       var box = quizForm.querySelector("[data-question='" + q.slug + "']");
       if (ok) { right++; }
-      box.className = "question question-result " + (ok ? "right" : "wrong");
+      box.className = "question " + (ok ? "right" : "wrong");
       $all("[data-question='" + q.slug + "'] [data-feedback]").forEach(function (p) {
         var slug = p.getAttribute("data-feedback");
         p.hidden = picks.indexOf(slug) < 0 && q.correct.indexOf(slug) < 0;
@@ -269,6 +269,8 @@
       quizForm.querySelector("[data-quiz-error]").hidden = !missing;
       if (missing) { return; }
       var percent = showResult(answers);
+      var shown = $("[data-quiz-result]");
+      if (shown.scrollIntoView) { shown.scrollIntoView(); }
       state.b = state.b === null ? percent : Math.max(state.b, percent);
       state.a = answers.map(function (a) { return a.join("."); }).join("|");
       place = "quiz";
