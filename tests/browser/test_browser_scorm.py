@@ -25,10 +25,21 @@ window.launch = function (version, src, data) {
   var settings = {autocommit: false, lmsCommitUrl: false, logLevel: 5};
   var api = version === "1.2" ? new Scorm12API(settings) : new Scorm2004API(settings);
   if (data) { api.loadFromJSON(data, ""); }
+  // Every value the runtime refuses (wrong format, read-only, out of range) is recorded here.
+  window.refused = [];
+  ["LMSSetValue", "SetValue"].forEach(function (name) {
+    if (!api[name]) { return; }
+    var original = api[name].bind(api);
+    api[name] = function (key, value) {
+      var ok = original(key, value);
+      if (String(ok) !== "true") { window.refused.push(key + "=" + value); }
+      return ok;
+    };
+  });
   if (version === "1.2") { window.API = api; } else { window.API_1484_11 = api; }
   var frame = document.createElement("iframe");
   frame.src = src; frame.style.width = "100%"; frame.style.height = "900px";
-  document.body.appendChild(frame);
+  if (src) { document.body.appendChild(frame); }
 };
 </script></body></html>"""
 
@@ -142,6 +153,7 @@ def test_package_runs_in_a_scorm_runtime_and_resumes(browser, lms, version):
     assert marker not in stored and marker not in suspend
     assert page.evaluate(f"() => window.{k['api']}.cmi.interactions.childArray.length") == 0
 
+    assert page.evaluate("() => window.refused") == []
     page.evaluate("() => document.querySelector('iframe').remove()")  # the learner closes the module
     assert page.evaluate(f"() => window.{k['api']}.isTerminated()") is True
     assert marker not in _stored(page, version)
@@ -158,6 +170,7 @@ def test_package_runs_in_a_scorm_runtime_and_resumes(browser, lms, version):
     assert frame.locator("#text-alpha-chantier").input_value() == ""  # the text never travelled
     assert "100 % (réussi)" in frame.locator("[data-quiz-best]").inner_text()
     assert _get(page, version, k["status"]) == "passed"
+    assert page.evaluate("() => window.refused") == []
     context.close()
 
 
@@ -171,4 +184,22 @@ def test_a_failed_quiz_gives_failed(browser, lms, version):
     assert _get(page, version, k["raw"]) == "0"
     if version == "2004":
         assert _get(page, version, "cmi.completion_status") == "completed"
+    assert page.evaluate("() => window.refused") == []
+    context.close()
+
+
+def test_a_package_opened_in_a_new_window_finds_the_api_through_the_opener(browser, lms):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(lms["url"] + "/host.html")
+    page.evaluate("() => launch('1.2', '', null)")
+    with page.expect_popup() as popup:
+        page.evaluate("() => window.open('pkg12/alpha.html', 'module')")
+    module = popup.value
+    module.locator("[data-runtime-status]").filter(has_text="SCORM 1.2").wait_for()
+    module.click("button[data-read=quoi]")
+    assert page.evaluate("() => JSON.parse(API.cmi.suspend_data).r").startswith("1")
+    assert page.evaluate("() => API.cmi.core.lesson_location") == "quoi"
+    module.close(run_before_unload=True)
+    page.wait_for_function("() => API.isTerminated()")
     context.close()

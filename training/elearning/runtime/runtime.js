@@ -74,7 +74,7 @@
       },
       load: function () { return { suspend: get("cmi.suspend_data"), location: get(k.loc) }; },
       save: function (r) {
-        set(k.loc, r.location);
+        if (r.location) { set(k.loc, r.location); }
         set("cmi.suspend_data", r.suspend);
         if (r.score !== null) {
           set(k.min, 0); set(k.max, 100); set(k.raw, r.score);
