@@ -83,7 +83,7 @@ def test_offline_bundle_reads_submits_and_passes_without_network(offline_page, b
     assert page.locator("[data-read-done=quoi]").is_visible()
     assert page.locator("[data-debrief=alpha-guetteur]").is_visible()
     assert page.input_value("#text-alpha-guetteur") == marker
-    assert "100 % (réussi)" in page.locator("[data-quiz-best]").inner_text()
+    assert "100\u00a0% (réussi)" in page.locator("[data-quiz-best]").inner_text()
 
     with page.expect_download() as download:
         page.click("[data-answers-download]")

@@ -145,8 +145,8 @@
 
   var statusLine = $("[data-runtime-status]");
   statusLine.textContent = connected
-    ? "Connecté à la plateforme de formation (SCORM " + lms.version + ") : votre progression y est enregistrée."
-    : "Aucune plateforme de formation détectée : le module fonctionne, votre progression reste dans ce navigateur.";
+    ? "Connecté à la plateforme de formation (SCORM " + lms.version + ")\u00a0: votre progression y est enregistrée."
+    : "Aucune plateforme de formation détectée\u00a0: le module fonctionne, votre progression reste dans ce navigateur.";
 
   /* -- reading ---------------------------------------------------------------------------------- */
   function showRead() {
@@ -216,7 +216,7 @@
     answersStatus.textContent = "Vos réponses sont téléchargées.";
   });
   $("[data-answers-erase]").addEventListener("click", function () {
-    if (!window.confirm("Effacer de cet appareil le texte de vos réponses à ce module ?")) { return; }
+    if (!window.confirm("Effacer de cet appareil le texte de vos réponses à ce module\u202f?")) { return; }
     cfg.exercises.forEach(function (slug) { store(answerPrefix + slug, null); });
     $all("form[data-exercise] textarea").forEach(function (area) { area.value = ""; });
     answersStatus.textContent = "Le texte de vos réponses est effacé de cet appareil.";
@@ -248,9 +248,9 @@
     var result = $("[data-quiz-result]");
     result.hidden = false;
     result.className = percent >= cfg.quiz.pass ? "success" : "notice";
-    result.textContent = "Votre résultat : " + right + "/" + total + " (" + percent + " %). " + (percent >= cfg.quiz.pass
-      ? "Quiz réussi (seuil : " + cfg.quiz.pass + " %)."
-      : "Pas encore le seuil de " + cfg.quiz.pass + " %. Relisez les explications, puis recommencez.");
+    result.textContent = "Votre résultat\u00a0: " + right + "/" + total + " (" + percent + "\u00a0%). " + (percent >= cfg.quiz.pass
+      ? "Quiz réussi (seuil\u00a0: " + cfg.quiz.pass + "\u00a0%)."
+      : "Pas encore le seuil de " + cfg.quiz.pass + "\u00a0%. Relisez les explications, puis recommencez.");
     $("[data-quiz-submit]").hidden = true;
     $("[data-quiz-retry]").hidden = false;
     return percent;
@@ -259,7 +259,7 @@
     var best = $("[data-quiz-best]");
     if (!best || state.b === null) { return; }
     best.hidden = false;
-    best.textContent = "Meilleur résultat : " + state.b + " %" + (state.b >= cfg.quiz.pass ? " (réussi)." : ".");
+    best.textContent = "Meilleur résultat\u00a0: " + state.b + "\u00a0%" + (state.b >= cfg.quiz.pass ? " (réussi)." : ".");
   }
   if (quizForm && cfg.quiz) {
     quizForm.addEventListener("submit", function (ev) {
