@@ -120,7 +120,10 @@ def assert_nothing_trainer_only(reg, files: dict[str, bytes]) -> None:
     everything = " ".join(_text_of(v.decode("utf-8", "replace")) for v in files.values())
     learner = " ".join([_text_of(s.html) for m in reg.modules.values() for s in m.sections]
                        + [_text_of(" ".join([e.situation_html, e.consigne_html, *e.questions, *e.debrief]))
-                          for e in reg.exercises.values()] + [" ".join(reg.report.lines)])
+                          for e in reg.exercises.values()] + [" ".join(reg.report.lines)]
+                       + [_text_of(lp.intro_html) for lp in reg.paths.values()]
+                       + [_text_of(" ".join([q.prompt, q.explanation, *(c.text + " " + c.feedback for c in q.choices)]))
+                          for quiz in reg.quizzes.values() for q in quiz.questions])
     phrases = []
     for notes in reg.facilitator.values():
         for sec in notes.sections:
@@ -220,3 +223,24 @@ def test_fixture_packages_hold_nothing_trainer_only(runner, app, tmp_path):
         assert_no_outside_request(files)
         assert_only_cited_lines(reg, [reg.modules["alpha"]], files,
                                 reg.paths["complet"].intro_html if kind == "offline" else "")
+
+
+def test_every_module_and_path_of_the_course_exports_cleanly(course_runner):
+    """Every manifest the real course can produce validates; nothing trainer-only or outside in any."""
+    from training.elearning.service import package_files, resolve
+
+    app = course_runner.app
+    reg = app.extensions["training.content"]
+    idents = [f"module:{s}" for s in reg.modules] + [f"parcours:{s}" for s in reg.paths]
+    with app.app_context():
+        for ident in idents:
+            target = resolve(reg, ident)
+            slugs = [m.slug for m in target.modules]
+            for fmt, version in (("scorm12", "1.2"), ("scorm2004", "2004")):
+                files = package_files(app.jinja_env, reg, target, fmt)
+                check_manifest(files, version, slugs)
+                assert_no_outside_request(files)
+            assert_nothing_trainer_only(reg, files)
+            offline = package_files(app.jinja_env, reg, target, "offline")
+            assert_no_outside_request(offline)
+            assert_only_cited_lines(reg, target.modules, offline, target.intro_html)
