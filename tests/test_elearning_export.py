@@ -2,7 +2,6 @@
 present, byte-identical zips, nothing trainer-only, no outside request, only the cited report lines."""
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from pathlib import Path

@@ -62,7 +62,6 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture
 def lms(app, tmp_path):
     """Export module alpha in both versions, serve them with the host page on one origin."""
-    from training.elearning.archive import zip_bytes  # noqa: F401  (import check: the package is installed)
     from training.elearning.service import build_package, resolve
 
     root = tmp_path / "site"
