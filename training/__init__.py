@@ -71,9 +71,10 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import cli
+    from . import cli, elearning
 
     cli.init_app(app)
+    elearning.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

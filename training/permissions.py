@@ -33,6 +33,11 @@ def can_create_cohort(user) -> bool:
     return _signed_in(user) and user.role in ("admin", "trainer")
 
 
+def can_export_package(user) -> bool:
+    """SCORM and offline packages of modules and paths: trainers and admins."""
+    return _signed_in(user) and user.role in ("admin", "trainer")
+
+
 def can_export_person(user) -> bool:
     return can_manage_users(user)
 
