@@ -108,6 +108,8 @@ EXPECT: dict[str, tuple[str | None, str | None]] = {
     "presentation.save_synthesis": (None, MANAGER),
     "surveys.manage": (MANAGER, MANAGER),
     "surveys.answer": (TOKEN, TOKEN),
+    "elearning.module_package": (STAFF, None),
+    "elearning.path_package": (STAFF, None),
 }
 
 # Slug parameters differ by endpoint: the kind of object each route names.
@@ -119,6 +121,7 @@ SLUGS = {
     "learning.quiz_result": "alpha", "learning.positioning": "positionnement",
     "learning.positioning_compare": "positionnement", "content.facilitator": "alpha",
     "content.path_guide": "complet", "content.page": "ressources",
+    "elearning.module_package": "alpha", "elearning.path_package": "complet",
 }
 
 
@@ -128,7 +131,7 @@ def params_for(endpoint: str, arguments: set[str], ids: dict) -> dict:
         "cohort_id": ids["cohort_id"], "user_id": ids["user_id"], "participant_id": ids["participant_id"],
         "session_id": ids["session_id"], "attempt_id": ids["attempt_id"], "first": 5, "last": 8, "number": 8,
         "module_slug": "alpha", "exercise_slug": "alpha-chantier", "section": "quoi", "phase": "debut",
-        "filename": "css/app.css", "slug": SLUGS.get(endpoint, "alpha"),
+        "filename": "css/app.css", "fmt": "scorm2004", "slug": SLUGS.get(endpoint, "alpha"),
         "token": ids.get("survey_token") if endpoint.startswith("surveys.") else ids.get("reset_token", "x" * 43),
         "code": ids["self_sign_code"] if endpoint.startswith("attendance.") else ids["join_code"],
     }
