@@ -1,0 +1,116 @@
+"""Quality of the course as a trainer and a trainee meet it: quizzes that cannot be guessed,
+feedback that explains, a caretakers' day that fits in one day, exercise durations that fit
+their slot in the facilitator notes."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from training.content.loader import load_content
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "source" / "rapport-tat-2016.txt"
+TAG = re.compile(r"<[^>]+>")
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return load_content(ROOT, REPORT)
+
+
+def _questions(reg):
+    return [(quiz.slug, q) for quiz in reg.quizzes.values() for q in quiz.questions]
+
+
+def longest_is_correct_share(reg) -> tuple[int, int]:
+    """(single-choice questions whose right answer is strictly the longest choice, all single-choice)."""
+    singles = [q for _, q in _questions(reg) if q.type == "single"]
+    hits = 0
+    for q in singles:
+        right = next(c for c in q.choices if c.correct)
+        if all(len(right.text) > len(c.text) for c in q.choices if c is not right):
+            hits += 1
+    return hits, len(singles)
+
+
+def truefalse_share(reg) -> tuple[int, int]:
+    qs = _questions(reg)
+    return sum(q.type == "truefalse" for _, q in qs), len(qs)
+
+
+_BARE = re.compile(r"^\s*(oui|non|exact|faux|vrai|correct|bonne réponse|mauvaise réponse|c'est cela|non plus)"
+                   r"\s*[.!:,;]?\s*$", re.I)
+
+
+def bare_feedbacks(reg) -> list[str]:
+    """Feedback that says only « Oui »/« Non » (or the like) and a source: no reason given."""
+    bad = []
+    for quiz_slug, q in _questions(reg):
+        for c in q.choices:
+            text = TAG.sub(" ", c.feedback)
+            text = re.sub(r"\(?\s*(?:report:\d+-\d+|Source)[^)]*\)?", " ", text)
+            words = re.findall(r"\w+", text)
+            if _BARE.match(text) or len(words) < 6:
+                bad.append(f"{quiz_slug}/{q.slug}/{c.slug}: {c.feedback[:60]}")
+    return bad
+
+
+def run_sheet_minutes(reg, path_slug: str) -> int:
+    path = reg.paths[path_slug]
+    return sum(step.minutes for slot in path.schedule for step in slot.steps)
+
+
+_ROW = re.compile(r"^\|\s*(\d+)\s*min\s*\|(.*)$")
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[«»\"*]", " ", text.replace("’", "'"))).strip().lower()
+
+
+def slot_mismatches(reg) -> list[str]:
+    """Exercises whose duration differs from the row that names them (by id or by title) in the
+    facilitator notes' timetable (« Déroulé de la demi-journée »), or that no row names."""
+    bad = []
+    for module in reg.modules.values():
+        text = (ROOT / "modules" / module.slug / "facilitator.md").read_text(encoding="utf-8")
+        table = text.split("## Déroulé de la demi-journée", 1)[1].split("\n## ", 1)[0]
+        rows = [(int(m.group(1)), _plain(m.group(2))) for m in map(_ROW.match, table.splitlines()) if m]
+        for ex in reg.exercises_of(module):
+            named = [mins for mins, row in rows if ex.slug in row or _plain(ex.title) in row]
+            if not named:
+                bad.append(f"{ex.slug}: aucun créneau ne le nomme dans {module.slug}/facilitator.md")
+            elif any(mins != ex.duration_minutes for mins in named):
+                bad.append(f"{ex.slug}: {ex.duration_minutes} min, créneau de {' / '.join(map(str, named))} min")
+    return bad
+
+
+@pytest.mark.xfail(strict=True, reason="content not yet rewritten")
+def test_right_answer_is_the_longest_in_at_most_a_quarter_of_single_choice_questions(reg):
+    hits, total = longest_is_correct_share(reg)
+    assert total and hits / total <= 0.25, f"{hits}/{total} single-choice questions: the longest choice is right"
+
+
+@pytest.mark.xfail(strict=True, reason="content not yet rewritten")
+def test_true_false_questions_are_under_a_fifth(reg):
+    tf, total = truefalse_share(reg)
+    assert tf / total < 0.20, f"{tf}/{total} true/false questions"
+
+
+@pytest.mark.xfail(strict=True, reason="content not yet rewritten")
+def test_every_feedback_gives_a_reason(reg):
+    bad = bare_feedbacks(reg)
+    assert not bad, "Feedback without a reason:\n" + "\n".join(bad[:30])
+
+
+@pytest.mark.xfail(strict=True, reason="content not yet rewritten")
+def test_caretakers_day_run_sheet_fits_in_one_day(reg):
+    minutes = run_sheet_minutes(reg, "gardiens")
+    assert 360 <= minutes <= 450, f"run sheet of the caretakers' day: {minutes} min"
+
+
+@pytest.mark.xfail(strict=True, reason="content not yet rewritten")
+def test_every_exercise_duration_matches_its_slot_in_the_facilitator_notes(reg):
+    bad = slot_mismatches(reg)
+    assert not bad, "\n".join(bad)
