@@ -86,19 +86,16 @@ def slot_mismatches(reg) -> list[str]:
     return bad
 
 
-@pytest.mark.xfail(strict=True, reason="content not yet rewritten")
 def test_right_answer_is_the_longest_in_at_most_a_quarter_of_single_choice_questions(reg):
     hits, total = longest_is_correct_share(reg)
     assert total and hits / total <= 0.25, f"{hits}/{total} single-choice questions: the longest choice is right"
 
 
-@pytest.mark.xfail(strict=True, reason="content not yet rewritten")
 def test_true_false_questions_are_under_a_fifth(reg):
     tf, total = truefalse_share(reg)
     assert tf / total < 0.20, f"{tf}/{total} true/false questions"
 
 
-@pytest.mark.xfail(strict=True, reason="content not yet rewritten")
 def test_every_feedback_gives_a_reason(reg):
     bad = bare_feedbacks(reg)
     assert not bad, "Feedback without a reason:\n" + "\n".join(bad[:30])
