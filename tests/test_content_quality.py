@@ -168,3 +168,26 @@ def test_content_check_names_a_run_sheet_that_is_not_continuous_or_cites_a_forei
     assert "modules/paths/gardiens.md" in errors
     assert "« Échauffement » doit commencer à 09:20" in errors
     assert "« cadre-de-vie-chantier »" in errors
+
+
+def test_fiches_actions_publish_no_personal_email_address(client, login, make_user):
+    """The report printed named people's own addresses; the library keeps only the structures' ones."""
+    login(make_user("trainee"))
+    structural = {"association.reseaux.13@wanadoo.fr", "busserine@wanadoo.fr", "incitta.asso@gmail.com",
+                  "sante-prevention@mairie-marseille.fr"}
+    found = set()
+    for number in range(1, 12):
+        html = client.get(f"/fiches-actions/{number}").get_data(as_text=True)
+        found |= set(re.findall(r"[\w.+-]+@[\w-]+\.[\w.-]+\w", html))
+    assert found and found <= structural, found - structural
+
+
+def test_updates_since_2016_are_dated_and_sourced_on_the_resources_page(client, login, make_user):
+    login(make_user("trainee"))
+    html = client.get("/pages/ressources").get_data(as_text=True).replace("\u00a0", " ")
+    assert html.count("Mise à jour au 1er décembre 2026") >= 6
+    for fact in ("Code de la justice pénale des mineurs", "30 septembre 2021", "amende forfaitaire délictuelle",
+                 "Observatoire français des drogues et des tendances addictives", "Engagements Quartiers 2030",
+                 "Métropole Aix-Marseille-Provence", "2005-347 du 14 avril 2005"):
+        assert fact in html, fact
+    assert "ordonnance du 2 février 1945" in html  # the 2016 frame stays, as the report's
