@@ -7,6 +7,7 @@ from . import parsing as p
 from .model import (AUDIENCES, Exercise, FacilitatorNotes, FicheAction, LearningPath, Module, Page,
                     ScheduleSlot, Section)
 from .render import render_block, render_inline
+from .runsheet import build_steps
 
 FICHE_KINDS = ("quoi", "qui", "effets", "comment", "methodes", "conditions", "exemples", "questionner")
 SECTION_KINDS = (*FICHE_KINDS, "retenir", "contenu")
@@ -44,6 +45,11 @@ PATH_SPEC = {
     "modules": (list, True, p.str_list_check(1, 30)),
     "positioning": (str, True, None),
     "schedule": (list, True, None),
+}
+SLOT_SPEC = {
+    "label": (str, True, p.text_check(2, 80)),
+    "modules": (list, True, p.str_list_check(1, 10)),
+    "steps": (list, False, None),  # the run sheet, see runsheet.py
 }
 LIBRARY_SPEC = {
     "number": (int, True, p.int_check(1, 99)),
@@ -213,16 +219,17 @@ def build_path(src: p.Source, stem: str) -> LearningPath | None:
     f = p.fields(src.front, PATH_SPEC, src, src.key_line, "parcours")
     if f.get("id") and f["id"] != stem:
         src.error(src.key_line("id"), "parcours : l'id doit être le nom du fichier")
-    slots = []
+    slots, n_steps = [], 0
     for i, slot in enumerate(f.get("schedule", [])):
         line = src.key_line("schedule")
         if not isinstance(slot, dict):
             src.error(line, "parcours : chaque [[schedule]] doit être une table")
             continue
-        s = p.fields(slot, {"label": (str, True, p.text_check(2, 80)), "modules": (list, True, p.str_list_check(1, 10))},
-                     src, lambda _k, i=i: _nth_line(src, "[[schedule]]", i), f"créneau {i + 1}")
-        if len(s) == 2:
-            slots.append(ScheduleSlot(s["label"], tuple(s["modules"])))
+        s = p.fields(slot, SLOT_SPEC, src, lambda _k, i=i: _nth_line(src, "[[schedule]]", i), f"créneau {i + 1}")
+        steps = build_steps(src, s.get("steps", []), n_steps, lambda marker, n: _nth_line(src, marker, n))
+        n_steps += len(s.get("steps", [])) if isinstance(s.get("steps"), list) else 0
+        if p.complete(s, SLOT_SPEC):
+            slots.append(ScheduleSlot(s["label"], tuple(s["modules"]), steps))
     if not p.complete(f, PATH_SPEC):
         return None
     return LearningPath(slug=f["id"], title=f["title"], audiences=tuple(f["audiences"]),

@@ -179,6 +179,15 @@ def _check_path(w: _Walk, lp, path: Path, err) -> None:
     scheduled = [m for slot in lp.schedule for m in slot.module_slugs]
     if set(scheduled) != set(lp.module_slugs):
         err(path, 1, "parcours : le programme (schedule) doit placer chaque module du parcours, et eux seuls")
+    for slot in lp.schedule:
+        for step in slot.steps:
+            for ex_slug in step.exercise_slugs:
+                ex = w.exercises.get(ex_slug)
+                if ex is None or ex.module_slug not in slot.module_slugs:
+                    err(path, 1, f"parcours : la séquence « {step.title} » cite l'exercice « {ex_slug} », "
+                                 f"qui n'est pas un exercice des modules du créneau « {slot.label} »")
+                elif not set(lp.audiences) & set(ex.audiences):
+                    err(path, 1, f"parcours : l'exercice « {ex_slug} » n'est pas destiné au public du parcours")
 
 
 def load_content(root: Path, report_path: Path) -> Registry:

@@ -125,9 +125,36 @@ class Positioning:
 
 
 @dataclass(frozen=True)
+class RunStep:
+    """One timed sequence of a path's run sheet (feuille de route), for the facilitator guide."""
+
+    start: str  # "HH:MM"
+    minutes: int
+    title: str
+    material: str
+    trainer_html: str  # what the trainer does and says, sanitised inline HTML
+    groups: str
+    exercise_slugs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ScheduleSlot:
     label: str
     module_slugs: tuple[str, ...]
+    steps: tuple[RunStep, ...] = ()  # optional run sheet of the half-day
+
+    @property
+    def run_minutes(self) -> int:
+        return sum(step.minutes for step in self.steps)
+
+    @property
+    def run_span(self) -> str:
+        """« 09:00–12:15 » for a half-day with a run sheet, or "" without one."""
+        if not self.steps:
+            return ""
+        hours, mins = (int(x) for x in self.steps[0].start.split(":"))
+        end = hours * 60 + mins + self.run_minutes
+        return f"{self.steps[0].start}–{end // 60:02d}:{end % 60:02d}"
 
 
 @dataclass(frozen=True)
