@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "REFLECTION_MAX_CHARS": 8000,
     "REFLECTION_RETENTION_DAYS": 365,
     "AUDIT_RETENTION_YEARS": 5,
+    "ACCESSIBILITY_CONTACT": "",  # address named on the accessibility page; empty: the organiser is named
     "SMTP_HOST": "",  # empty: no mail is sent; trainers hand over links themselves
     "SMTP_PORT": 25,
     "SMTP_FROM": "",

@@ -52,7 +52,7 @@ PAGES = (
     Page("stagiaire", "positionnement-comparaison", "/positionnement/positionnement", "Positionnement comparé"),
     Page("stagiaire", "journal", "/journal", "Mon journal"),
     Page("stagiaire", "fiches-actions", "/fiches-actions", "Fiches-actions"),
-    Page("stagiaire", "fiche-action", "/fiches-actions/1", "Une fiche-action"),
+    Page("stagiaire", "fiche-action", "/fiches-actions/2", "Une fiche-action"),
     Page("stagiaire", "ressources", "/pages/ressources", "Ressources"),
     Page("stagiaire", "source", "/source/322-325", "Passage du rapport"),
     Page("stagiaire", "rejoindre", "/rejoindre", "Rejoindre un groupe"),
@@ -123,7 +123,8 @@ def _values(pg, url: str, role: str) -> dict:
     values = {"cohort": 1, "session": 1, "participant": 3, "join_code": ""}
     if role == "stagiaire":
         pg.goto(url + "/quiz/comprendre")
-        pg.check("form.quiz input >> nth=0")
+        for question in pg.locator("fieldset.question").all():
+            question.locator(".choice input").first.check()
         pg.click("text=Valider mes réponses")
         pg.wait_for_url("**/resultat/*")
         values["attempt"] = int(pg.url.rsplit("/", 1)[1])

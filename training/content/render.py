@@ -63,7 +63,9 @@ def _typeset(html: str) -> str:
 
 
 def _accessible_tables(html: str) -> str:
-    return html.replace("<th>", '<th scope="col">').replace("<table>", '<div class="table-wrap"><table>').replace(
+    return html.replace("<th>", '<th scope="col">').replace(
+        # Focusable and named, so a keyboard user can scroll a table wider than a phone.
+        "<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="Tableau"><table>').replace(
         "</table>", "</table></div>")
 
 
