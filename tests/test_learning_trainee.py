@@ -139,7 +139,7 @@ def test_quiz_attempts_feedback_double_post_and_bad_input(client, make_user, log
     r = client.post("/quiz/alpha", data={**form, **answers})
     assert r.status_code == 302
     result = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "5/6" in result and "Non pour 4." in result and "Explication 4" in result and "rapport, l. 1113-1125" in result
+    assert "5/6" in result and "Non pour 4." in result and "Explication 4" in result and "rapport, <a class=\"source-link\" href=\"/source/1113-1125#l1113\">lignes 1113 à\u00a01125</a>" in result
     r2 = client.post("/quiz/alpha", data={**form, **answers})  # same form posted twice
     assert r2.headers["Location"] == r.headers["Location"]
     with app.app_context():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 
 import markdown
 import nh3
@@ -27,10 +28,22 @@ def source_href(first: int, last: int) -> str:
     return f"/source/{first}-{last}#l{first}"
 
 
+def lines_label(first: int, last: int) -> str:
+    """« ligne 206 », « lignes 322 à 325 »."""
+    return f"ligne{NBSP}{first}" if first == last else f"lignes {first} à{NBSP}{last}"
+
+
+def report_line_html(text: str) -> str:
+    """One line of the report as text: escaped, its **emphasis** in bold, stray markers dropped."""
+    escaped = html_escape(text, quote=False)
+    bold = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
+    return typography(bold.replace("**", ""))
+
+
 def _link_sources(html: str) -> str:
     def repl(m: re.Match) -> str:
         first, last = m.group(1), m.group(2)
-        label = f"rapport, l. {first}" if first == last else f"rapport, l. {first}-{last}"
+        label = f"rapport, {lines_label(int(first), int(last))}"
         return (f'<a class="source-link" href="{source_href(int(first), int(last))}" '
                 f'title="Voir le passage du rapport">{label}</a>')
     return SOURCE_REF.sub(repl, html)

@@ -4,6 +4,20 @@
    server has the same text, so a reload, a lost connection or an expired login loses nothing. */
 (function () {
   "use strict";
+  // « Retour au passage »: going back in history returns to the very place on the page that
+  // cited the report; the link itself (the citing page) is the fallback without history.
+  Array.prototype.forEach.call(document.querySelectorAll("a[data-back]"), function (link) {
+    link.addEventListener("click", function (event) {
+      if (window.history.length > 1 && document.referrer && document.referrer.indexOf(link.href) === 0) {
+        event.preventDefault();
+        window.history.back();
+      }
+    });
+  });
+})();
+
+(function () {
+  "use strict";
 
   var form = document.getElementById("reflection-form");
   if (!form) { return; }
