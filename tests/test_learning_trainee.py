@@ -48,7 +48,8 @@ def test_debrief_only_after_submission_and_versions_kept(client, make_user, logi
         bodies = db.session().scalars(select(ReflectionVersion.body).order_by(ReflectionVersion.number)).all()
     assert bodies == ["Ma réponse complète.", "Ma réponse révisée."]
     html = client.get("/exercices/alpha-chantier").get_data(as_text=True)
-    assert "Version 1" in html and "Version 2" in html
+    assert "Version 1, soumise le" in html and "Version 2, soumise" not in html  # the current one is not « précédente »
+    assert "Votre réponse soumise (version 2, le" in html
 
 
 def test_empty_and_too_long_answers_lose_nothing(client, make_user, login, app):
@@ -59,7 +60,7 @@ def test_empty_and_too_long_answers_lose_nothing(client, make_user, login, app):
     r = _post_reflection(client, long_text)
     assert r.status_code == 422
     body = r.get_data(as_text=True)
-    assert "dépasse la limite de 8000 caractères" in body
+    assert "de plus que la limite de 8\u202f000. Il est gardé en entier dans le champ" in body
     assert long_text.strip()[:200] in body  # the text is handed back, not lost
 
 
@@ -154,8 +155,19 @@ def test_quiz_attempts_feedback_double_post_and_bad_input(client, make_user, log
     assert 'value="a" checked' in r.get_data(as_text=True)
 
 
-def test_positioning_before_and_after(client, make_user, login):
-    login(make_user())
+def test_positioning_before_and_after(client, app, make_user, make_cohort, enrol_user, login):
+    from datetime import date
+
+    from training.cohorts.models import Cohort
+
+    user = make_user()
+    cohort = make_cohort(make_user("trainer"))
+    enrol_user(cohort, user)
+    with app.app_context():  # the group's last day is past: the end questionnaire is open
+        c = db.session().get(Cohort, cohort.id)
+        c.start_date, c.end_date = date(2020, 1, 6), date(2020, 1, 7)
+        db.session().commit()
+    login(user)
     token = csrf_token(client, "/positionnement/positionnement/debut")
     r = client.post("/positionnement/positionnement/debut", data={"csrf_token": token, "s-s01": "1"})
     assert r.status_code == 422 and "chacun des énoncés" in r.get_data(as_text=True)

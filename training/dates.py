@@ -20,6 +20,11 @@ def french_date(value: date | datetime | None, weekday: bool = False) -> str:
     return f"{DAYS[value.weekday()]} {text}" if weekday else text
 
 
+def paris_today() -> date:
+    """Today's date in France, whatever the server's time zone."""
+    return datetime.now(PARIS).date()
+
+
 def french_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
