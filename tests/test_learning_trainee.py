@@ -67,6 +67,8 @@ def test_empty_and_too_long_answers_lose_nothing(client, make_user, login, app):
 def test_possible_names_are_flagged_before_submitting(client, make_user, login, app):
     login(make_user())
     r = _post_reflection(client, "Hier, avec Kevin et sa mère Fatoumata, nous avons parlé du hall.")
+    assert r.status_code == 302 and "noms=1" in r.headers["Location"]  # redirect after POST, then ask
+    r = client.get(r.headers["Location"])
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Kevin" in html and "semble contenir des noms" in html
     with app.app_context():

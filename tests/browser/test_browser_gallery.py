@@ -49,6 +49,7 @@ PAGES = (
     Page("stagiaire", "quiz", "/quiz/comprendre", "Quiz"),
     Page("stagiaire", "quiz-resultat", "/quiz/comprendre/resultat/{attempt}", "Résultat du quiz"),
     Page("stagiaire", "positionnement", "/positionnement/positionnement/debut", "Positionnement de début"),
+    Page("stagiaire", "positionnement-fin", "/positionnement/positionnement/fin", "Positionnement de fin, pas encore ouvert"),
     Page("stagiaire", "positionnement-comparaison", "/positionnement/positionnement", "Positionnement comparé"),
     Page("stagiaire", "journal", "/journal", "Mon journal"),
     Page("stagiaire", "fiches-actions", "/fiches-actions", "Fiches-actions"),

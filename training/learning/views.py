@@ -85,7 +85,9 @@ def exercise(slug: str):
     ex = get_exercise_or_404(slug)
     r = get_reflection(db.session(), current_user, ex)
     form = ReflectionForm(text=(r.draft or r.body) if r else "", revision=r.revision if r else 0)
-    return _exercise_page(ex, form, r)
+    # After a submission held back for possible names (see exercise_post), show them again.
+    names = possible_names(r.draft or "") if r and request.args.get("noms") else None
+    return _exercise_page(ex, form, r, names=names)
 
 
 @bp.post("/exercices/<slug>")
@@ -103,10 +105,9 @@ def exercise_post(slug: str):
         if form.action.data == "submit":
             names = possible_names(text)
             if names and not form.names_ok.data:
-                r = save_draft(s, current_user, ex, text, base, max_chars, force)
-                s.commit()
-                form.revision.data = r.revision
-                return _exercise_page(ex, form, r, 200, names=names)
+                save_draft(s, current_user, ex, text, base, max_chars, force)
+                s.commit()  # kept as a draft; the page reached by a redirect asks about the names
+                return redirect(url_for(".exercise", slug=slug, noms=1, _anchor="reponse"))
             r = submit(s, current_user, ex, text, base, max_chars, force)
             message = "Votre réponse est enregistrée. Comparez-la maintenant aux repères du débriefing."
         else:
