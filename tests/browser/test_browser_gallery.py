@@ -131,8 +131,9 @@ def _values(pg, url: str, role: str) -> dict:
         values["attempt"] = int(pg.url.rsplit("/", 1)[1])
         pg.goto(url + "/exercices/comprendre-quatre-domaines")
         pg.fill("#text", "Je décrirais la situation aux partenaires, puis nous chercherions ensemble un cadre.")
-        pg.click("button[value=submit]")
-        pg.wait_for_url("**/exercices/comprendre-quatre-domaines*")
+        with pg.expect_navigation():
+            pg.click("button[value=submit]")
+        assert pg.locator("#debriefing").count() == 1
     return values
 
 
