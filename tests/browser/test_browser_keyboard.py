@@ -71,3 +71,18 @@ def test_module_exercise_and_quiz_with_the_keyboard_only(page, live_server):
     page.keyboard.press("Enter")
     page.wait_for_url("**/quiz/alpha/resultat/*")
     assert page.inner_text("h1").startswith("Votre résultat")
+
+
+def test_a_long_paste_is_kept_whole_and_names_are_flagged_from_the_first_word(page, live_server):
+    from tests.browser.conftest import login
+
+    login(page, live_server)
+    page.goto(live_server + "/exercices/alpha-guetteur")
+    page.fill("#text", "x" * 8050)  # what a paste does: the whole text at once
+    assert page.evaluate("document.querySelector('#text').value.length") == 8050
+    counter = page.inner_text("[data-counter]")
+    assert "8\u202f050 caractères sur 8\u202f000" in counter and "50 de trop" in counter, counter
+    assert page.get_attribute("#text", "aria-invalid") == "true"
+    page.fill("#text", "Mohamed Benali est venu nous voir.")
+    assert "Mohamed, Benali" in page.inner_text("[data-names-warning]")
+    assert "34 caractères sur 8\u202f000." == page.inner_text("[data-counter]")
