@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from html import escape as html_escape
+from html import unescape as html_unescape
 
 import markdown
 import nh3
@@ -75,11 +76,18 @@ def _typeset(html: str) -> str:
     return "".join(out)
 
 
+def _table_label(table: str) -> str:
+    heads = [html_unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)[:3]]
+    return html_escape("Tableau : " + ", ".join(h for h in heads if h) if any(heads) else "Tableau")
+
+
 def _accessible_tables(html: str) -> str:
-    return html.replace("<th>", '<th scope="col">').replace(
-        # Focusable and named, so a keyboard user can scroll a table wider than a phone.
-        "<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="Tableau"><table>').replace(
-        "</table>", "</table></div>")
+    """Header cells scoped; each table in a frame that the keyboard can reach and scroll when it is
+    wider than a phone, named after its columns so that two frames on a page differ."""
+    html = html.replace("<th>", '<th scope="col">')
+    return re.sub(r"<table>.*?</table>", lambda m: (
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{_table_label(m.group(0))}">'
+        f"{m.group(0)}</div>"), html, flags=re.S)
 
 
 def sanitise(html: str) -> str:
