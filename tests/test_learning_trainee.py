@@ -48,7 +48,8 @@ def test_debrief_only_after_submission_and_versions_kept(client, make_user, logi
         bodies = db.session().scalars(select(ReflectionVersion.body).order_by(ReflectionVersion.number)).all()
     assert bodies == ["Ma réponse complète.", "Ma réponse révisée."]
     html = client.get("/exercices/alpha-chantier").get_data(as_text=True)
-    assert "Version 1" in html and "Version 2" in html
+    assert "Version 1, soumise le" in html and "Version 2, soumise" not in html  # the current one is not « précédente »
+    assert "Votre réponse soumise (version 2, le" in html
 
 
 def test_empty_and_too_long_answers_lose_nothing(client, make_user, login, app):
@@ -59,13 +60,15 @@ def test_empty_and_too_long_answers_lose_nothing(client, make_user, login, app):
     r = _post_reflection(client, long_text)
     assert r.status_code == 422
     body = r.get_data(as_text=True)
-    assert "dépasse la limite de 8000 caractères" in body
+    assert "de plus que la limite de 8\u202f000. Il est gardé en entier dans le champ" in body
     assert long_text.strip()[:200] in body  # the text is handed back, not lost
 
 
 def test_possible_names_are_flagged_before_submitting(client, make_user, login, app):
     login(make_user())
     r = _post_reflection(client, "Hier, avec Kevin et sa mère Fatoumata, nous avons parlé du hall.")
+    assert r.status_code == 302 and "noms=1" in r.headers["Location"]  # redirect after POST, then ask
+    r = client.get(r.headers["Location"])
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Kevin" in html and "semble contenir des noms" in html
     with app.app_context():
@@ -139,7 +142,7 @@ def test_quiz_attempts_feedback_double_post_and_bad_input(client, make_user, log
     r = client.post("/quiz/alpha", data={**form, **answers})
     assert r.status_code == 302
     result = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "5/6" in result and "Non pour 4." in result and "Explication 4" in result and "rapport, l. 1113-1125" in result
+    assert "5/6" in result and "Non pour 4." in result and "Explication 4" in result and "rapport, <a class=\"source-link\" href=\"/source/1113-1125#l1113\">lignes 1113 à\u00a01125</a>" in result
     r2 = client.post("/quiz/alpha", data={**form, **answers})  # same form posted twice
     assert r2.headers["Location"] == r.headers["Location"]
     with app.app_context():
@@ -154,8 +157,19 @@ def test_quiz_attempts_feedback_double_post_and_bad_input(client, make_user, log
     assert 'value="a" checked' in r.get_data(as_text=True)
 
 
-def test_positioning_before_and_after(client, make_user, login):
-    login(make_user())
+def test_positioning_before_and_after(client, app, make_user, make_cohort, enrol_user, login):
+    from datetime import date
+
+    from training.cohorts.models import Cohort
+
+    user = make_user()
+    cohort = make_cohort(make_user("trainer"))
+    enrol_user(cohort, user)
+    with app.app_context():  # the group's last day is past: the end questionnaire is open
+        c = db.session().get(Cohort, cohort.id)
+        c.start_date, c.end_date = date(2020, 1, 6), date(2020, 1, 7)
+        db.session().commit()
+    login(user)
     token = csrf_token(client, "/positionnement/positionnement/debut")
     r = client.post("/positionnement/positionnement/debut", data={"csrf_token": token, "s-s01": "1"})
     assert r.status_code == 422 and "chacun des énoncés" in r.get_data(as_text=True)

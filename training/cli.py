@@ -16,6 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from . import db
 from .accounts.services import AccountError, create_user
 from .config import write_secret
+from .wording import pluralise
 
 
 def init_app(app: Flask) -> None:
@@ -147,8 +148,9 @@ def content_check():
     """Validate modules/ and quizzes/ (the app already refused to start if they were invalid)."""
     reg = current_app.extensions["training.content"]
     click.echo(f"Contenu valide : {len(reg.modules)} modules, {len(reg.exercises)} exercices, "
-               f"{len(reg.quizzes)} quiz, {len(reg.positionings)} questionnaire(s) de positionnement, "
-               f"{len(reg.paths)} parcours, {len(reg.fiches_actions)} fiches-actions, {len(reg.pages)} page(s).")
+               f"{len(reg.quizzes)} quiz, {pluralise(len(reg.positionings), 'questionnaire de positionnement', 'questionnaires de positionnement')}, "
+               f"{len(reg.paths)} parcours, {pluralise(len(reg.fiches_actions), 'fiche-action', 'fiches-actions')}, "
+               f"{pluralise(len(reg.pages), 'page')}.")
 
 
 db_group = AppGroup("db", help="Database schema.")
@@ -233,4 +235,4 @@ def purge_command():
     s = db.session()
     n = purge_expired_reflections(s, current_app.config["REFLECTION_RETENTION_DAYS"])
     s.commit()
-    click.echo(f"{n} réflexion(s) supprimée(s) au terme de leur durée de conservation.")
+    click.echo(f"{pluralise(n, 'réflexion supprimée')} au terme de {'sa' if n < 2 else 'leur'} durée de conservation.")

@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "REFLECTION_MAX_CHARS": 8000,
     "REFLECTION_RETENTION_DAYS": 365,
     "AUDIT_RETENTION_YEARS": 5,
+    "ACCESSIBILITY_CONTACT": "",  # address named on the accessibility page; empty: the organiser is named
     "SMTP_HOST": "",  # empty: no mail is sent; trainers hand over links themselves
     "SMTP_PORT": 25,
     "SMTP_FROM": "",
@@ -85,7 +86,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     for where, layer in layers:
         unknown = sorted(set(layer) - set(DEFAULTS))
         if unknown:
-            raise ConfigError(f"clé(s) de configuration inconnue(s) dans {where} : {', '.join(unknown)}")
+            word = "clé de configuration inconnue" if len(unknown) < 2 else "clés de configuration inconnues"
+            raise ConfigError(f"{word} dans {where} : {', '.join(unknown)}")
         values.update(layer)
     for key in os.environ:
         if (key.startswith("TRAINING_") and key[9:] not in DEFAULTS and key[9:] not in OTHER_ENV

@@ -1,7 +1,7 @@
 """Error pages in French for every status the app produces."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
 MESSAGES = {
@@ -28,5 +28,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
+        # A page may know how to keep what was posted (a quiz's ticked answers) rather than lose it.
+        recover = app.extensions.get("training.csrf_recovery", {}).get(request.endpoint)
+        if recover is not None:
+            return recover()
         return _page(400, "Le formulaire a expiré ou n'est pas valide (jeton de sécurité manquant). "
                           "Rechargez la page : ce que vous aviez saisi dans un brouillon enregistré est conservé.")

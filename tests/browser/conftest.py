@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 import urllib.request
 from pathlib import Path
 
@@ -24,13 +25,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("live")
+@contextmanager
+def serve(tmp: Path, content_root: Path):
+    """A migrated database with the demo data, served by gunicorn; yields the base URL."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINING_")}
     env.update(TRAINING_DATABASE_URL=f"sqlite:///{tmp}/live.sqlite3", TRAINING_SECRET_KEY="b" * 64,
-               TRAINING_CONTENT_ROOT=str(FIXTURE_CONTENT), TRAINING_BIND=f"127.0.0.1:{port}", TRAINING_WORKERS="2")
+               TRAINING_CONTENT_ROOT=str(content_root), TRAINING_BIND=f"127.0.0.1:{port}", TRAINING_WORKERS="2")
     flask = [sys.executable, "-m", "flask", "--app", "training"]
     subprocess.run([*flask, "init"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -50,6 +51,12 @@ def live_server(tmp_path_factory):
     proc.terminate()
     proc.wait(timeout=10)
     proc.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("live"), FIXTURE_CONTENT) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

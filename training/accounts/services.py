@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
+from ..wording import pluralise
 from .models import ROLES, LoginFailure, ResetToken, User
 
 _hasher = PasswordHasher()  # Argon2id with the library's current defaults
@@ -90,7 +91,7 @@ def authenticate(s: Session, email: str, password: str, address: str, cfg: dict)
     if until:
         minutes = max(1, int((until - now).total_seconds() // 60) + 1)
         return LoginResult(None, f"Trop de tentatives infructueuses. Par sécurité, la connexion est "
-                                 f"bloquée pendant encore {minutes} minute(s).")
+                                 f"bloquée pendant encore {pluralise(minutes, 'minute')}.")
     user = s.scalar(select(User).where(User.email == email))
     ok = False
     try:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_wtf.file import FileField, FileRequired
 
 from ..forms import Form as FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from ..forms import FrenchDateField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from ..accounts.services import PASSWORD_MAX, PASSWORD_MIN
@@ -17,8 +18,8 @@ class CohortForm(FlaskForm):
     path_slug = SelectField("Parcours", choices=[])
     audience = SelectField("Public", choices=[])
     place = StringField("Lieu", validators=[Length(max=200)])
-    start_date = DateField("Premier jour", validators=[DataRequired("Date invalide (jj/mm/aaaa).")])
-    end_date = DateField("Dernier jour", validators=[DataRequired("Date invalide (jj/mm/aaaa).")])
+    start_date = FrenchDateField("Premier jour")
+    end_date = FrenchDateField("Dernier jour")
 
 
 class JoinForm(FlaskForm):

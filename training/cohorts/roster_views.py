@@ -14,6 +14,7 @@ from . import bp
 from .forms import AccountForm, ImportForm, ParticipantForm
 from .models import Participant
 from .roster import RosterError, add_participant, give_account, import_roster, parse_roster, remove_participant
+from ..wording import pluralise
 from .views import get_managed_cohort_or_404
 
 
@@ -45,7 +46,7 @@ def participants(cohort_id: int):
             form.full_name.errors.append(str(exc))
             return _roster_page(cohort, form, status=422)
         s.commit()
-        flash(f"{p.full_name} est ajouté(e) au groupe.", "success")
+        flash(f"{p.full_name} fait maintenant partie du groupe.", "success")
         return redirect(url_for("cohorts.participants", cohort_id=cohort.id))
     return _roster_page(cohort, form, status=422 if form.errors else 200)
 
@@ -68,7 +69,7 @@ def roster_import(cohort_id: int):
                   else "Import annulé : le fichier transmis est illisible. Recommencez.", "error")
             return redirect(url_for("cohorts.participants", cohort_id=cohort.id))
         s.commit()
-        flash(f"{n} personne(s) importée(s).", "success")
+        flash(f"{pluralise(n, 'personne importée')}.", "success")
         return redirect(url_for("cohorts.participants", cohort_id=cohort.id))
     form = ImportForm()
     if not form.validate_on_submit():

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .loader import load_content
 from .parsing import ContentInvalid
+from ..wording import pluralise
 
 
 def run(root: Path, report: Path) -> int:
@@ -14,7 +15,7 @@ def run(root: Path, report: Path) -> int:
     except ContentInvalid as exc:
         for error in exc.errors:
             print(error)
-        print(f"{len(exc.errors)} erreur(s) dans le contenu.", file=sys.stderr)
+        print(f"{pluralise(len(exc.errors), 'erreur')} dans le contenu.", file=sys.stderr)
         return 1
     print(f"Contenu valide : {len(registry.modules)} modules, {len(registry.exercises)} exercices, "
           f"{len(registry.quizzes)} quiz, {len(registry.paths)} parcours, "

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
+from html import unescape as html_unescape
 
 import markdown
 import nh3
@@ -27,10 +29,22 @@ def source_href(first: int, last: int) -> str:
     return f"/source/{first}-{last}#l{first}"
 
 
+def lines_label(first: int, last: int) -> str:
+    """« ligne 206 », « lignes 322 à 325 »."""
+    return f"ligne{NBSP}{first}" if first == last else f"lignes {first} à{NBSP}{last}"
+
+
+def report_line_html(text: str) -> str:
+    """One line of the report as text: escaped, its **emphasis** in bold, stray markers dropped."""
+    escaped = html_escape(text, quote=False)
+    bold = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
+    return typography(bold.replace("**", ""))
+
+
 def _link_sources(html: str) -> str:
     def repl(m: re.Match) -> str:
         first, last = m.group(1), m.group(2)
-        label = f"rapport, l. {first}" if first == last else f"rapport, l. {first}-{last}"
+        label = f"rapport, {lines_label(int(first), int(last))}"
         return (f'<a class="source-link" href="{source_href(int(first), int(last))}" '
                 f'title="Voir le passage du rapport">{label}</a>')
     return SOURCE_REF.sub(repl, html)
@@ -62,9 +76,18 @@ def _typeset(html: str) -> str:
     return "".join(out)
 
 
+def _table_label(table: str) -> str:
+    heads = [html_unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)[:3]]
+    return html_escape("Tableau : " + ", ".join(h for h in heads if h) if any(heads) else "Tableau")
+
+
 def _accessible_tables(html: str) -> str:
-    return html.replace("<th>", '<th scope="col">').replace("<table>", '<div class="table-wrap"><table>').replace(
-        "</table>", "</table></div>")
+    """Header cells scoped; each table in a frame that the keyboard can reach and scroll when it is
+    wider than a phone, named after its columns so that two frames on a page differ."""
+    html = html.replace("<th>", '<th scope="col">')
+    return re.sub(r"<table>.*?</table>", lambda m: (
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{_table_label(m.group(0))}">'
+        f"{m.group(0)}</div>"), html, flags=re.S)
 
 
 def sanitise(html: str) -> str:

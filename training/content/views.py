@@ -1,11 +1,15 @@
 """Pages that show content as it is: the report's passages, the library, pages, facilitator guide."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import login_required
+from markupsafe import Markup
 
 from ..permissions import require
 from .model import Registry
+from .render import lines_label, report_line_html
 
 bp = Blueprint("content", __name__, template_folder="templates")
 CONTEXT_LINES = 3
@@ -29,8 +33,17 @@ def source(first: int, last: int):
     if not 1 <= first <= last <= len(report.lines) or last - first > 400:
         abort(404)
     start, end = max(1, first - CONTEXT_LINES), min(len(report.lines), last + CONTEXT_LINES)
-    lines = [(n, report.lines[n - 1]) for n in range(start, end + 1)]
-    return render_template("content/source.html", lines=lines, first=first, last=last)
+    lines = [(n, Markup(report_line_html(report.lines[n - 1]))) for n in range(start, end + 1)]
+    return render_template("content/source.html", lines=lines, first=first, last=last,
+                           label=lines_label(first, last), back=_back_url())
+
+
+def _back_url() -> str | None:
+    """The page of this site that linked here (the Referrer-Policy is same-origin), as a local path."""
+    ref = urlsplit(request.referrer or "")
+    if ref.netloc != request.host or not ref.path.startswith("/") or ref.path.startswith("/source/"):
+        return None
+    return ref.path + (f"?{ref.query}" if ref.query else "")
 
 
 @bp.get("/fiches-actions")

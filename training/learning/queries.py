@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -106,6 +107,31 @@ def path_progress(reg: Registry, path: LearningPath, snap: Snapshot, cohort: Coh
     modules = [module_progress(reg, reg.modules[m], snap, path.audiences) for m in path.module_slugs]
     done = {phase for slug, phase in snap.positioning if slug == path.positioning_slug}
     return PathProgress(path, modules, cohort, done)
+
+
+@dataclass
+class EndGate:
+    """Whether the end-of-course positioning may be answered, and from which day if not yet."""
+
+    open: bool
+    opens_on: date | None
+    completed: int
+    total: int
+
+
+def end_positioning_gate(reg: Registry, snap: Snapshot, cohorts: list[Cohort], slug: str, today: date) -> EndGate:
+    """Open once the modules of a path using this questionnaire are all done, or from the last day of
+    the trainee's group on that path; always open to review answers already given."""
+    paths = {p.slug: p for p in reg.paths.values() if p.positioning_slug == slug}
+    mine = [c for c in cohorts if c.path_slug in paths and c.archived_at is None]
+    candidates = [paths[c.path_slug] for c in mine] or list(paths.values())
+    progress = [path_progress(reg, p, snap) for p in candidates]
+    best = max(progress, key=lambda p: p.completed / max(1, len(p.modules)), default=None)
+    completed, total = (best.completed, len(best.modules)) if best else (0, 0)
+    opens_on = min((c.end_date for c in mine), default=None)
+    is_open = ((slug, "fin") in snap.positioning or any(p.modules and p.next_module is None for p in progress)
+               or (opens_on is not None and today >= opens_on))
+    return EndGate(is_open, opens_on, completed, total)
 
 
 def user_cohorts(s: Session, user_id: int) -> list[Cohort]:

@@ -10,7 +10,9 @@ from ..content.model import POSITIONING_SCALE
 from ..content.views import registry
 from . import bp
 from .forms import EmptyForm
+from ..dates import paris_today
 from .models import PositioningAnswer, QuizAttempt
+from .queries import end_positioning_gate, snapshot, user_cohorts
 from .services import PHASES, LearningError, quiz_fingerprint, record_attempt, save_positioning
 from .views import new_nonce
 
@@ -36,25 +38,54 @@ def _quiz_page(quiz, chosen=None, error=None, status=200):
                            error=error, attempts=attempts, best=best, form=EmptyForm()), status
 
 
+def _posted_answers(values, quiz) -> dict[str, list[str]]:
+    """`q-<question>` fields as the form sends them, kept to the quiz's own questions and choices."""
+    valid = {qq.slug: {c.slug for c in qq.choices} for qq in quiz.questions}
+    return {k[2:]: [c for c in values.getlist(k)[:10] if c in valid[k[2:]]]
+            for k in values if k.startswith("q-") and k[2:] in valid}
+
+
 @bp.get("/quiz/<slug>")
 @login_required
 def quiz(slug: str):
-    return _quiz_page(get_quiz_or_404(slug))
+    q = get_quiz_or_404(slug)
+    if request.args.get("reprise"):  # answers carried over a lost session (see keep_quiz_answers)
+        return _quiz_page(q, _posted_answers(request.args, q),
+                          "Vos réponses ont été gardées et sont cochées ci-dessous : vérifiez-les puis validez.")
+    return _quiz_page(q)
+
+
+def keep_quiz_answers():
+    """A quiz posted without a valid session: carry the answers to a GET of the quiz (through the
+    sign-in page when the session is gone), so that nothing ticked is lost."""
+    q = get_quiz_or_404(request.view_args["slug"])
+    answers = _posted_answers(request.form, q)
+    target = url_for(".quiz", slug=q.slug, reprise=1, **{f"q-{k}": v for k, v in answers.items()})
+    if current_user.is_authenticated:
+        flash("Le formulaire avait expiré : validez de nouveau vos réponses.", "info")
+        return redirect(target, 303)
+    flash("Votre session a expiré : reconnectez-vous. Vos réponses sont gardées, "
+          "vous les retrouverez cochées sur le quiz.", "info")
+    return redirect(url_for("accounts.login", next=target), 303)
+
+
+@bp.record_once
+def _register_recovery(state) -> None:
+    state.app.extensions.setdefault("training.csrf_recovery", {})["learning.quiz_post"] = keep_quiz_answers
 
 
 @bp.post("/quiz/<slug>")
-@login_required
 def quiz_post(slug: str):
     q = get_quiz_or_404(slug)
+    if not current_user.is_authenticated:
+        return keep_quiz_answers()
     if not EmptyForm().validate_on_submit():
         abort(400)
     answers = {k[2:]: request.form.getlist(k)[:10] for k in request.form if k.startswith("q-")}
     if len(answers) > 50 or any(len(c) > 60 for v in answers.values() for c in v):
         abort(400)
     if request.form.get("fingerprint") != quiz_fingerprint(q):
-        valid = {qq.slug: {c.slug for c in qq.choices} for qq in q.questions}
-        kept = {k: [c for c in v if c in valid.get(k, ())] for k, v in answers.items() if k in valid}
-        return _quiz_page(q, kept, "Ce quiz a été modifié depuis l'ouverture de la page. Vos réponses encore "
+        return _quiz_page(q, _posted_answers(request.form, q), "Ce quiz a été modifié depuis l'ouverture de la page. Vos réponses encore "
                                    "valables sont reprises ci-dessous : vérifiez-les puis validez.", 409)
     s = db.session()
     try:
@@ -101,6 +132,10 @@ def positioning(slug: str, phase: str):
     existing = _answers(slug).get(phase)
     values = dict(existing.answers) if existing else {}
     error = None
+    gate = _end_gate(slug) if phase == "fin" else None
+    if gate is not None and not gate.open:
+        return render_template("learning/positioning.html", pos=pos, phase=phase, phase_label=PHASES[phase],
+                               gate=gate), (403 if request.method == "POST" else 200)
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
@@ -120,10 +155,16 @@ def positioning(slug: str, phase: str):
         (422 if error else 200)
 
 
+def _end_gate(slug: str):
+    s = db.session()
+    return end_positioning_gate(registry(), snapshot(s, current_user.id), user_cohorts(s, current_user.id), slug,
+                                paris_today())
+
+
 @bp.get("/positionnement/<slug>")
 @login_required
 def positioning_compare(slug: str):
     pos = _positioning(slug)
     answers = _answers(slug)
     return render_template("learning/positioning_compare.html", pos=pos, scale=POSITIONING_SCALE,
-                           before=answers.get("debut"), after=answers.get("fin"))
+                           before=answers.get("debut"), after=answers.get("fin"), gate=_end_gate(slug))

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..content.model import Exercise, Module, Positioning, Quiz
+from ..dates import french_number
 from ..db import utcnow
 from .models import PositioningAnswer, QuizAttempt, Reflection, ReflectionVersion, SectionRead
 
@@ -52,8 +53,10 @@ def get_reflection(s: Session, user, exercise: Exercise) -> Reflection | None:
 def _check_text(text: str, max_chars: int, allow_empty: bool) -> str:
     text = text.replace("\r\n", "\n")
     if len(text) > max_chars:
-        raise LearningError(f"Votre texte dépasse la limite de {max_chars} caractères "
-                            f"({len(text)} caractères). Raccourcissez-le : rien n'a été perdu.")
+        raise LearningError(f"Votre texte compte {french_number(len(text))} caractères, "
+                            f"{french_number(len(text) - max_chars)} de plus que la limite de "
+                            f"{french_number(max_chars)}. Il est gardé en entier dans le champ : "
+                            f"raccourcissez-le, puis enregistrez.")
     if not allow_empty and not text.strip():
         raise LearningError("Votre réponse est vide : écrivez quelques lignes avant de soumettre.")
     return text
@@ -130,14 +133,23 @@ _NOT_NAMES = {
 _CAPITALISED = re.compile(r"[A-ZÀÂÉÈÊÎÔÛÇ][a-zàâäéèêëîïôöûüç]{2,}")
 
 
+def _looks_like_name(word: str) -> bool:
+    return bool(_CAPITALISED.fullmatch(word)) and word not in _NOT_NAMES
+
+
 def possible_names(text: str) -> list[str]:
-    """Capitalised words in mid-sentence that may be people's names (a hint, not a verdict)."""
+    """Capitalised words that may be people's names (a hint, not a verdict).
+
+    Mid-sentence, any capitalised word counts. A sentence's first word is capitalised anyway, so it
+    counts only when a capitalised word follows it: a first name and a surname (« Mohamed Benali est
+    venu »). The same rule runs in static/js/app.js.
+    """
     found: list[str] = []
     for sentence in re.split(r"(?<=[.!?…])\s+|\n+", text):
-        words = sentence.strip().split()
-        for w in words[1:]:
-            w = w.strip("«»\"'(),;:!?.…")
-            if _CAPITALISED.fullmatch(w) and w not in _NOT_NAMES and w not in found:
+        words = [w.strip("«»\"'(),;:!?.…") for w in sentence.strip().split()]
+        for i, w in enumerate(words):
+            named = _looks_like_name(w) and (i > 0 or (len(words) > 1 and _looks_like_name(words[1])))
+            if named and w not in found:
                 found.append(w)
     return found[:8]
 

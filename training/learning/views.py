@@ -70,9 +70,11 @@ def read(slug: str, section: str):
 
 def _exercise_page(exercise, form, reflection, status: int = 200, names=None, conflict=None):
     s = db.session()
+    history = versions(s, reflection) if reflection else []
     return render_template(
         "learning/exercise.html", ex=exercise, m=registry().modules[exercise.module_slug], form=form,
-        reflection=reflection, versions=versions(s, reflection) if reflection else [],
+        # The newest version is the submitted answer shown with the debrief; the older ones are « précédentes ».
+        reflection=reflection, current=history[0] if history else None, versions=history[1:],
         cohorts=user_cohorts(s, current_user.id), names=names or [], conflict=conflict,
         max_chars=current_app.config["REFLECTION_MAX_CHARS"], empty=EmptyForm()), status
 
@@ -83,7 +85,9 @@ def exercise(slug: str):
     ex = get_exercise_or_404(slug)
     r = get_reflection(db.session(), current_user, ex)
     form = ReflectionForm(text=(r.draft or r.body) if r else "", revision=r.revision if r else 0)
-    return _exercise_page(ex, form, r)
+    # After a submission held back for possible names (see exercise_post), show them again.
+    names = possible_names(r.draft or "") if r and request.args.get("noms") else None
+    return _exercise_page(ex, form, r, names=names)
 
 
 @bp.post("/exercices/<slug>")
@@ -101,10 +105,9 @@ def exercise_post(slug: str):
         if form.action.data == "submit":
             names = possible_names(text)
             if names and not form.names_ok.data:
-                r = save_draft(s, current_user, ex, text, base, max_chars, force)
-                s.commit()
-                form.revision.data = r.revision
-                return _exercise_page(ex, form, r, 200, names=names)
+                save_draft(s, current_user, ex, text, base, max_chars, force)
+                s.commit()  # kept as a draft; the page reached by a redirect asks about the names
+                return redirect(url_for(".exercise", slug=slug, noms=1, _anchor="reponse"))
             r = submit(s, current_user, ex, text, base, max_chars, force)
             message = "Votre réponse est enregistrée. Comparez-la maintenant aux repères du débriefing."
         else:
@@ -195,15 +198,30 @@ def journal():
                            deadline=deadline)
 
 
-@bp.get("/journal/telecharger")
-@login_required
-def journal_download():
-    from .journal import journal_entries, journal_text
+JOURNAL_FILES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
 
+
+@bp.get("/journal/telecharger", defaults={"fmt": "md"})
+@bp.get("/journal/telecharger/<fmt>")
+@login_required
+def journal_download(fmt: str):
+    """The journal as a PDF, a web page to open in any browser, or Markdown text."""
+    from ..dates import french_date
+    from ..db import utcnow
+    from .journal import journal_entries, journal_pdf, journal_text, journal_title
+
+    if fmt not in JOURNAL_FILES:
+        abort(404)
     entries = journal_entries(db.session(), current_user, registry())
-    body = journal_text(current_user, entries)
-    return current_app.response_class(body, mimetype="text/markdown; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="mon-journal-de-formation.md"'})
+    if fmt == "pdf":
+        body = journal_pdf(current_user, entries, utcnow().date())
+    elif fmt == "html":
+        body = render_template("learning/journal_file.html", entries=entries, title=journal_title(current_user),
+                               issued_on=french_date(utcnow()))
+    else:
+        body = journal_text(current_user, entries)
+    return current_app.response_class(body, mimetype=JOURNAL_FILES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="mon-journal-de-formation.{fmt}"', "Cache-Control": "no-store"})
 
 
 def new_nonce() -> str:

@@ -1,4 +1,4 @@
-"""Home, health check and the privacy page."""
+"""Home, health check, the privacy and accessibility pages, the favicon."""
 from flask import Blueprint
 
 bp = Blueprint("main", __name__, template_folder="templates")

@@ -1,7 +1,7 @@
-"""Home page by role, /healthz, privacy notice."""
+"""Home page by role, /healthz, privacy notice, accessibility statement, favicon."""
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, url_for
+from flask import current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -38,3 +38,15 @@ def privacy():
     cfg = current_app.config
     return render_template("main/privacy.html", retention_days=cfg["REFLECTION_RETENTION_DAYS"],
                            audit_years=cfg["AUDIT_RETENTION_YEARS"])
+
+
+@bp.get("/accessibilite")
+def accessibility():
+    return render_template("main/accessibility.html", contact=current_app.config["ACCESSIBILITY_CONTACT"])
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; answer it from static/."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
