@@ -8,6 +8,8 @@ so the log cannot tell whose device answered when.
 """
 from __future__ import annotations
 
+import re
+
 from flask import Flask, request
 from gunicorn.glogging import Logger
 
@@ -49,8 +51,35 @@ def safe_atoms(atoms: dict, environ) -> dict:
     return kept
 
 
+_PATH_TAIL = re.compile(r"(/[^/\s?\"']*)(?:[/?][^\s\"']*)")
+
+
+def scrub(value):
+    """A log argument with every path cut after its first segment (`/reinitialiser/…`)."""
+    return _PATH_TAIL.sub(r"\1/…", value) if isinstance(value, str) else value
+
+
 class RedactingLogger(Logger):
-    """gunicorn logger_class: the access log never holds a secret carried by a URL."""
+    """gunicorn logger_class: neither the access log nor gunicorn's own messages (its debug lines
+    name each request's path, its errors the request line) hold a secret carried by a URL."""
 
     def atoms(self, resp, req, environ, request_time):
         return safe_atoms(super().atoms(resp, req, environ, request_time), environ)
+
+    def critical(self, msg, *args, **kwargs):
+        super().critical(msg, *map(scrub, args), **kwargs)
+
+    def error(self, msg, *args, **kwargs):
+        super().error(msg, *map(scrub, args), **kwargs)
+
+    def warning(self, msg, *args, **kwargs):
+        super().warning(msg, *map(scrub, args), **kwargs)
+
+    def info(self, msg, *args, **kwargs):
+        super().info(msg, *map(scrub, args), **kwargs)
+
+    def debug(self, msg, *args, **kwargs):
+        super().debug(msg, *map(scrub, args), **kwargs)
+
+    def exception(self, msg, *args, **kwargs):
+        super().exception(msg, *map(scrub, args), **kwargs)
