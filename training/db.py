@@ -74,7 +74,25 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
         return engine
-    return create_engine(engine_url(url), pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
+    engine = create_engine(engine_url(url), pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
+    scrub_driver_errors(engine)
+    return engine
+
+
+def scrub_driver_errors(engine: Engine) -> None:
+    """Keep PostgreSQL's DETAIL out of error messages: it quotes the values of the failing row
+    (« Key (…)=(…) already exists », « Failing row contains (…) »), hide_parameters or not."""
+
+    @event.listens_for(engine, "handle_error")
+    def _scrub(context):
+        orig = context.original_exception
+        diag = getattr(orig, "diag", None)
+        if diag is not None and getattr(diag, "message_detail", None):
+            full, short = str(orig), diag.message_primary or type(orig).__name__
+            orig.args = (short,)
+            wrapped = context.sqlalchemy_exception
+            if wrapped is not None and len(wrapped.args) == 1 and isinstance(wrapped.args[0], str):
+                wrapped.args = (wrapped.args[0].replace(full, short),)
 
 
 # -- create if missing, safe under concurrency ---------------------------------------------
@@ -92,8 +110,9 @@ def insert_missing(s: Session, model, values: dict, keys: list[str]) -> bool:
     """
     dialect = s.get_bind().dialect.name
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    result = s.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
-    return result.rowcount == 1
+    table = model.__table__
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
+    return s.execute(stmt).first() is not None  # rowcount is not reliable here on psycopg
 
 
 def locked_row(s: Session, model, keys: dict):

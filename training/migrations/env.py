@@ -4,7 +4,7 @@ from sqlalchemy import create_engine, pool
 
 from training.accounts import models as _accounts  # noqa: F401  (register tables)
 from training.cohorts import models as _cohorts  # noqa: F401
-from training.db import Base, engine_url
+from training.db import Base, engine_url, scrub_driver_errors
 from training.learning import models as _learning  # noqa: F401
 from training.attendance import models as _attendance  # noqa: F401
 from training.presentation import models as _presentation  # noqa: F401
@@ -26,6 +26,7 @@ def run_migrations_online() -> None:
     # mode recreates a table), but parameters stay out of error messages all the same.
     engine = create_engine(engine_url(config.get_main_option("sqlalchemy.url")), poolclass=pool.NullPool,
                            hide_parameters=True)
+    scrub_driver_errors(engine)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
