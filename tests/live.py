@@ -55,8 +55,9 @@ class LiveServer:
         finally:
             conn.close()
 
-    def log_text(self) -> str:
-        self._out.flush()
+    def final_log(self) -> str:
+        """Stop the server (its workers finish and flush) and return the whole log."""
+        self.stop()
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:

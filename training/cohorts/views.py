@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from .. import db
@@ -185,6 +186,9 @@ def signup(code: str):
                                form.organisation.data or "")
         except AccountError as exc:
             form.email.errors.append(str(exc))
+        except IntegrityError:  # the same address signed up in another request at the same instant
+            s.rollback()
+            form.email.errors.append("Un compte existe déjà avec cette adresse.")
         else:
             enrol(s, cohort, user)
             s.commit()
