@@ -41,7 +41,7 @@ def _new_response_table(name):
 
 def _upgrade_responses(bind):
     old = sa.table('survey_response', sa.column('cohort_id'), sa.column('kind'), sa.column('answers', sa.JSON),
-                   sa.column('answered_on'))
+                   sa.column('answered_on', sa.Date))
     rows = [dict(r._mapping) for r in bind.execute(sa.select(old))]
     op.drop_table('survey_response')
     new = _new_response_table('survey_response')
@@ -61,7 +61,7 @@ def _upgrade_responses(bind):
 
 
 def _upgrade_receipts(bind):
-    old = sa.table('survey_receipt', sa.column('participant_id'), sa.column('kind'), sa.column('answered_on'))
+    old = sa.table('survey_receipt', sa.column('participant_id'), sa.column('kind'), sa.column('answered_on', sa.Date))
     rows = [dict(r._mapping) for r in bind.execute(sa.select(old))]
     op.drop_table('survey_receipt')
     new = op.create_table('survey_receipt',
@@ -95,8 +95,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('survey_ticket')
     bind = op.get_bind()
-    receipts = [dict(r._mapping) for r in bind.execute(sa.text(
-        'SELECT participant_id, kind, answered_on FROM survey_receipt'))]
+    current = sa.table('survey_receipt', sa.column('participant_id'), sa.column('kind'),
+                       sa.column('answered_on', sa.Date))
+    receipts = [dict(r._mapping) for r in bind.execute(sa.select(current))]
     op.drop_table('survey_receipt')
     old_receipts = op.create_table('survey_receipt',
         sa.Column('id', sa.Integer(), nullable=False),
