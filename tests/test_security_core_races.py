@@ -15,7 +15,7 @@ from training.accounts.services import issue_reset_token
 from training.attendance.models import CourseSession
 from training.attendance.services import open_self_sign
 from training.cohorts.models import Cohort
-from training.learning.models import QuizAttempt, Reflection
+from training.learning.models import PositioningAnswer, QuizAttempt, Reflection, SectionRead
 from training.presentation.models import GroupSynthesis
 from training.surveys.queries import today_paris
 from tests.live import Browser, LiveServer
@@ -102,12 +102,26 @@ def test_simultaneous_creations_give_the_sequential_result_and_no_5xx(app, live,
         [synthesis] = db.session().scalars(select(GroupSynthesis)).all()
         assert synthesis.body in texts
 
+    # 4. A section marked read from four tabs, the positioning questionnaire sent twice at once.
+    token = student.token("/modules/alpha")
+    marks = at_once(*[lambda: student.post("/modules/alpha/lu/quoi", {}, token)] * 4)
+    path = "/positionnement/positionnement/debut"
+    answers = {f"s-{slug}": "2" for slug in re.findall(r'name="s-([^"]+)"', student.get(path))}
+    token = student.token(path)
+    sent = at_once(*[lambda: student.post(path, answers, token)] * 2)
+    assert [s for s, _ in marks] == [302] * 4 and [s for s, _ in sent] == [302] * 2
+    with app.app_context():
+        s = db.session()
+        assert len(s.scalars(select(SectionRead).where(SectionRead.user_id == trainee.id)).all()) == 1
+        assert len(s.scalars(select(PositioningAnswer).where(PositioningAnswer.user_id == trainee.id)).all()) == 1
+
     requests = student.statuses + room[0].statuses + room[1].statuses
     assert not [s for s in requests if s >= 500]
     log = live.final_log()
     assert "POST /exercices/<slug>/brouillon" in log  # the access log is captured, with route patterns
     assert marker not in log and "Brouillon-course" not in log and "Synthese-course" not in log
-    print(f"\nraces: {RACERS} autosaves, 2 quiz posts, 2 syntheses; {len(requests)} requests, "
+    print(f"\nraces: {RACERS} autosaves, 2 quiz posts, 2 syntheses, 4 read marks, 2 positionings; "
+          f"{len(requests)} requests, "
           f"{sum(s >= 500 for s in requests)} 5xx, {log.count(marker)} log hits")
 
 

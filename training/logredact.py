@@ -2,9 +2,9 @@
 (reset links, survey coupons, join codes, self-sign codes) is ever written to a log.
 
 The app notes the matched route in the WSGI environ (`init_app`), and logs its own exceptions
-with it; gunicorn's logger class below logs that pattern. A path no route matches is cut after its first segment. Query strings,
-referers, headers and environ atoms are dropped. Survey answers are logged without the address,
-so the log cannot tell whose device answered when.
+with it; gunicorn's logger class below logs that pattern. A path no route matches is cut after
+its first segment. Query strings, referers, headers and environ atoms are dropped. Survey
+answers are logged without the address, so the log cannot tell whose device answered when.
 """
 from __future__ import annotations
 

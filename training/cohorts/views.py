@@ -15,8 +15,8 @@ from ..accounts.forms import EmptyForm
 from .forms import CohortForm, JoinForm, SignupForm, TrainerForm
 from .models import AUDIENCES, Cohort
 from .queries import cohorts_for_trainer, enrolled_count, shared_reflections
-from .services import (NOT_A_TRAINEE, CohortError, add_trainer, create_cohort, enrol, find_by_code, remove_trainer, set_archived,
-                       update_cohort)
+from .services import (NOT_A_TRAINEE, CohortError, add_trainer, create_cohort, enrol, find_by_code,
+                       remove_trainer, set_archived, update_cohort)
 
 
 def get_cohort_or_404(cohort_id: int) -> Cohort:
