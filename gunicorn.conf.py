@@ -14,7 +14,9 @@ max_requests_jitter = 200
 limit_request_line = 8190
 limit_request_fields = 100
 accesslog = "-"
-# Paths and status only: request bodies (where reflections travel) are never logged.
+# Route patterns and status only: request bodies (where reflections travel) are never logged, and
+# the redacting logger writes `/questionnaire/<code>` instead of a path holding a token or a code.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+logger_class = "training.logredact.RedactingLogger"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("TRAINING_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,4 +1,5 @@
-"""Satisfaction surveys, participant side: personal links, opening dates, answering once, anonymity, home prompt."""
+"""Satisfaction surveys, participant side: coupons and signed-in links, opening dates, answering once, anonymity,
+home prompt."""
 from __future__ import annotations
 
 import logging
@@ -15,7 +16,8 @@ from training.db import utcnow
 from training.surveys.models import SurveyReceipt, SurveyResponse
 from training.surveys.queries import today_paris
 from training.surveys.questions import CHAUD, FROID, SURVEYS
-from training.surveys.tokens import make_token, read_token
+from training.surveys.coupons import issue_coupons
+from training.surveys.tokens import code_hash
 from tests.conftest import csrf_token
 
 GOOD = {"objectifs": "5", "utilite": "4", "animation": "5", "organisation": "3", "confiance": "4", "global": "5",
@@ -34,8 +36,13 @@ def set_dates(app, cohort, end, cold=None):
 
 
 def link_for(app, participant_id, kind="chaud"):
+    """A fresh paper coupon for a participant without an account (as the trainer prints it)."""
     with app.app_context():
-        return f"/questionnaire/{make_token(participant_id, kind)}"
+        s = db.session()
+        p = s.get(Participant, participant_id)
+        [coupon] = issue_coupons(s, p.cohort, kind, [p], today_paris())
+        s.commit()
+        return f"/questionnaire/{coupon.code}"
 
 
 def post_answers(client, path, answers):
@@ -45,7 +52,8 @@ def post_answers(client, path, answers):
 def counts(app):
     with app.app_context():
         s = db.session()
-        return s.scalar(select(func.count(SurveyResponse.id))), s.scalar(select(func.count(SurveyReceipt.id)))
+        return (s.scalar(select(func.count()).select_from(SurveyResponse)),
+                s.scalar(select(func.count()).select_from(SurveyReceipt)))
 
 
 @pytest.fixture
@@ -68,18 +76,17 @@ def test_standard_questions_are_complete_and_consistent():
             assert q.text[0].isupper() and q.text[-1] in ".?" and " ?" not in q.text
 
 
-def test_tokens_round_trip_and_resist_forgery(app):
+def test_coupon_codes_are_random_and_only_their_hash_is_kept(app, ended):
+    _, caretaker = ended
+    codes = {link_for(app, caretaker.id).rsplit("/", 1)[1] for _ in range(3)}
+    assert len(codes) == 3 and all(re.fullmatch(r"[A-Za-z0-9_-]{22}", c) for c in codes)
+    assert not any(str(caretaker.id) == c for c in codes)
     with app.app_context():
-        token = make_token(42, "froid")
-        assert re.fullmatch(r"42\.froid\.[A-Za-z0-9_-]{24}", token)
-        assert read_token(token) == (42, "froid")
-        sig = token.split(".")[2]
-        assert read_token(f"43.froid.{sig}") is None
-        assert read_token(f"42.chaud.{sig}") is None
-        assert read_token(f"42.froid.{sig[:-1]}A" if sig[-1] != "A" else f"42.froid.{sig[:-1]}B") is None
-        assert read_token(make_token(42, "froid", secret="une-autre-cle")) is None
-        for junk in ("", "42", "42.froid", "x.froid." + sig, "42.tiede." + sig, "٤٢.froid." + sig, "9" * 70):
-            assert read_token(junk) is None
+        from training.surveys.models import SurveyTicket
+        [row] = db.session().scalars(select(SurveyTicket)).all()  # a new coupon replaces the earlier one
+        assert row.token_hash in {code_hash(c) for c in codes} and row.token_hash not in codes
+    for junk in ("", "a" * 15, "a" * 65, "é" * 22, "../" * 8):
+        assert code_hash(junk) is None
 
 
 def test_caretaker_without_account_answers_once_through_the_link(app, ended):
@@ -92,53 +99,64 @@ def test_caretaker_without_account_answers_once_through_the_link(app, ended):
     assert "Pas du tout d&#39;accord" in html and "Tout à fait d&#39;accord" in html and "anonymes" in html
     assert "Karim" not in html
     r = post_answers(client, path, GOOD)
-    assert r.status_code == 302 and r.headers["Location"].endswith(path)
-    html = client.get(path).get_data(as_text=True)
-    assert "Vos réponses sont enregistrées" in html and "Vous avez déjà répondu à ce questionnaire, merci" in html
-    assert "<textarea" not in html
+    assert r.status_code == 302 and r.headers["Location"].endswith("/questionnaires/merci")
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Vos réponses sont enregistrées" in html and "Votre coupon a servi" in html
+    # The coupon has served: opening it again shows it is spent.
+    again = client.get(path)
+    assert again.status_code == 404 and "plus valable" in again.get_data(as_text=True)
     with app.app_context():
         response = db.session().scalar(select(SurveyResponse))
         assert response.cohort_id == cohort.id and response.kind == "chaud"
         assert response.answers == {"objectifs": 5, "utilite": 4, "animation": 5, "organisation": 3, "confiance": 4,
                                     "global": 5, "plus_utile": "Les études de cas sur les halls d'immeuble."}
-        assert response.answered_on == today_paris()
+        assert response.answered_on == today_paris() and response.released is False
         receipt = db.session().scalar(select(SurveyReceipt))
         assert receipt.participant_id == caretaker.id and receipt.kind == "chaud"
-    # A second post of the same link is refused and writes nothing more.
+    # A second post of the same coupon is refused and writes nothing more.
     r = client.post(path, data={**GOOD, "csrf_token": csrf_token(client, "/connexion")})
-    assert r.status_code == 409 and "déjà répondu" in r.get_data(as_text=True)
+    assert r.status_code == 404
     assert counts(app) == (1, 1)
 
 
-def test_trainee_with_account_answers_the_cold_survey_without_logging_in(app, ended, make_user, enrol_user):
+def test_a_trainee_answers_only_signed_in_as_themselves(app, ended, make_user, enrol_user, login, client):
     cohort, _ = ended
     set_dates(app, cohort, today_paris() - timedelta(days=40), cold=today_paris())
     trainee = make_user(name="Inès Stagiaire")
     enrol_user(cohort, trainee)
-    with app.app_context():
-        pid = db.session().scalar(select(Participant.id).where(Participant.user_id == trainee.id))
-    client = app.test_client()
-    path = link_for(app, pid, "froid")
+    path = f"/questionnaires/{cohort.id}/froid"
+    anonymous = app.test_client().get(path)
+    assert anonymous.status_code == 302 and "/connexion" in anonymous.headers["Location"]
+    for other in (make_user(name="Autre Stagiaire"), cohort.trainers[0] if cohort.trainers else make_user("trainer"),
+                  make_user("admin")):
+        outsider = app.test_client()
+        outsider.post("/connexion", data={"email": other.email, "password": "mot-de-passe-solide",
+                                          "csrf_token": csrf_token(outsider, "/connexion")})
+        assert outsider.get(path).status_code == 404, other.role
+    login(trainee)
     assert "Questionnaire de satisfaction à froid" in client.get(path).get_data(as_text=True)
     answers = {q.slug: "4" for q in FROID.scale_questions}
-    assert post_answers(client, path, answers).status_code == 302
+    r = post_answers(client, path, answers)
+    assert r.status_code == 302 and r.headers["Location"].endswith(path)
     with app.app_context():
         assert db.session().scalar(select(SurveyResponse.answers)) == {q.slug: 4 for q in FROID.scale_questions}
+    assert "déjà répondu" in client.get(path).get_data(as_text=True)
+    assert post_answers(client, f"/questionnaires/{cohort.id}/froid", answers).status_code == 409
     # Answering « à froid » leaves « à chaud » still to answer.
-    assert "<textarea" in client.get(link_for(app, pid, "chaud")).get_data(as_text=True)
+    assert "<textarea" in client.get(f"/questionnaires/{cohort.id}/chaud").get_data(as_text=True)
+    assert client.get(f"/questionnaires/{cohort.id}/tiede").status_code == 404
 
 
 def test_forged_or_unknown_links_are_not_found(app, ended):
     _, caretaker = ended
     client = app.test_client()
     good = link_for(app, caretaker.id)
-    sig = good.rsplit(".", 1)[1]
-    for path in (f"/questionnaire/{caretaker.id + 1}.chaud.{sig}", f"/questionnaire/{caretaker.id}.froid.{sig}",
-                 good[:-2] + ("xx" if not good.endswith("xx") else "yy"), "/questionnaire/n-importe-quoi",
-                 link_for(app, 99999)):
+    code = good.rsplit("/", 1)[1]
+    for path in (f"/questionnaire/{caretaker.id}.chaud.{'A' * 24}", good[:-2] + ("xx" if not good.endswith("xx") else "yy"),
+                 "/questionnaire/n-importe-quoi", "/questionnaire/" + code.swapcase(), "/questionnaire/" + "9" * 70):
         assert client.get(path).status_code == 404, path
-    assert client.post(f"/questionnaire/{caretaker.id}.froid.{sig}",
-                       data={**GOOD, "csrf_token": csrf_token(client, good)}).status_code == 404
+    assert client.post("/questionnaire/" + code[::-1], data={**GOOD, "csrf_token": csrf_token(client, good)}
+                       ).status_code == 404
     assert counts(app) == (0, 0)
 
 
@@ -203,7 +221,7 @@ def test_text_limit_counts_line_breaks_once(app, ended):
 def test_responses_cannot_be_linked_to_a_person(app, ended, caplog):
     _, caretaker = ended
     columns = {c["name"] for c in inspect(db.database(app).engine).get_columns("survey_response")}
-    assert columns == {"id", "cohort_id", "kind", "answers", "answered_on"}
+    assert columns == {"id", "cohort_id", "kind", "answers", "answered_on", "released"}
     fks = inspect(db.database(app).engine).get_foreign_keys("survey_response")
     assert [fk["referred_table"] for fk in fks] == ["cohort"]
     client = app.test_client()
@@ -211,6 +229,10 @@ def test_responses_cannot_be_linked_to_a_person(app, ended, caplog):
         post_answers(client, link_for(app, caretaker.id), {**GOOD, "ameliorer": "Texte libre très confidentiel"})
     assert counts(app) == (1, 1)
     assert "Texte libre très confidentiel" not in caplog.text and "halls d'immeuble" not in caplog.text
+    if db.database(app).engine.dialect.name == "sqlite":  # no rowid keeping the order of arrival
+        from sqlalchemy.exc import OperationalError
+        with db.database(app).engine.connect() as conn, pytest.raises(OperationalError):
+            conn.exec_driver_sql("SELECT rowid FROM survey_response")
 
 
 def test_home_page_prompts_a_trainee_until_they_answer(app, client, login, ended, make_user, enrol_user,
@@ -232,22 +254,23 @@ def test_home_page_prompts_a_trainee_until_they_answer(app, client, login, ended
     set_dates(app, cohort, today_paris() - timedelta(days=35), cold=today_paris())
     html = client.get("/").get_data(as_text=True)
     assert html.count("Votre avis compte") == 1 and "à froid du groupe" in html
-    # Two months after it opened, the home page stops reminding (the personal link still works).
+    # Two months after it opened, the survey closes: no more reminder, and its link stops working.
     set_dates(app, cohort, today_paris() - timedelta(days=120), cold=today_paris() - timedelta(days=61))
     assert "Votre avis compte" not in client.get("/").get_data(as_text=True)
+    closed = client.get(f"/questionnaires/{cohort.id}/froid")
+    assert closed.status_code == 410 and "est clos depuis le" in closed.get_data(as_text=True)
 
 
-def test_a_racing_second_answer_is_stopped_by_the_unique_receipt(app, ended, monkeypatch):
+def test_a_second_answer_is_stopped_by_the_unique_receipt(app, ended):
     from training.surveys import services
 
     _, caretaker = ended
     with app.app_context():
         s = db.session()
         participant = s.get(Participant, caretaker.id)
-        services.record_answer(s, participant, "chaud", GOOD, today_paris())
+        services.record_answer(s, participant, "chaud", GOOD, today_paris(), 5)
         s.commit()
-        monkeypatch.setattr(services, "has_answered", lambda *args: False)  # both requests checked at once
         with pytest.raises(services.AlreadyAnswered):
-            services.record_answer(s, participant, "chaud", {**GOOD, "global": "1"}, today_paris())
-        s.commit()
+            services.record_answer(s, participant, "chaud", {**GOOD, "global": "1"}, today_paris(), 5)
+        s.rollback()
     assert counts(app) == (1, 1)

@@ -59,9 +59,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from . import security
+    from . import logredact, security
 
     security.init_app(app)
+    logredact.init_app(app)
 
 
 def register_errors(app: Flask) -> None:

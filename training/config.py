@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "RESET_LINK_HOURS": 48,
     "REFLECTION_MAX_CHARS": 8000,
     "REFLECTION_RETENTION_DAYS": 365,
+    "SURVEY_MIN_RESPONSES": 5,  # survey results appear from this many answers, then by batches of as many
     "AUDIT_RETENTION_YEARS": 5,
     "ACCESSIBILITY_CONTACT": "",  # address named on the accessibility page; empty: the organiser is named
     "SMTP_HOST": "",  # empty: no mail is sent; trainers hand over links themselves
@@ -93,6 +94,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         if (key.startswith("TRAINING_") and key[9:] not in DEFAULTS and key[9:] not in OTHER_ENV
                 and not key.startswith("TRAINING_TEST_")):
             raise ConfigError(f"variable d'environnement inconnue : {key}")
+    if not isinstance(values["SURVEY_MIN_RESPONSES"], int) or values["SURVEY_MIN_RESPONSES"] < 3:
+        raise ConfigError("SURVEY_MIN_RESPONSES : 3 au moins, sans quoi une réponse isolée serait lisible")
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = read_secret(app)
     if not values["SECRET_KEY"] and values["TESTING"]:

@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -51,9 +52,18 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def engine_url(url: str) -> str:
+    """The URL SQLAlchemy needs: `postgresql://` is served by psycopg 3."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    """The app's and the CLI's engine. Statement parameters never appear in an error or a log:
+    they carry reflections, drafts and survey answers (migrations/env.py does the same)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # our engine only, not every sqlite connection
@@ -64,9 +74,57 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(engine_url(url), pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
+    scrub_driver_errors(engine)
+    return engine
+
+
+def scrub_driver_errors(engine: Engine) -> None:
+    """Keep PostgreSQL's DETAIL out of error messages: it quotes the values of the failing row
+    (« Key (…)=(…) already exists », « Failing row contains (…) »), hide_parameters or not."""
+
+    @event.listens_for(engine, "handle_error")
+    def _scrub(context):
+        orig = context.original_exception
+        diag = getattr(orig, "diag", None)
+        if diag is not None and getattr(diag, "message_detail", None):
+            full, short = str(orig), diag.message_primary or type(orig).__name__
+            orig.args = (short,)
+            wrapped = context.sqlalchemy_exception
+            if wrapped is not None and len(wrapped.args) == 1 and isinstance(wrapped.args[0], str):
+                wrapped.args = (wrapped.args[0].replace(full, short),)
+
+
+# -- create if missing, safe under concurrency ---------------------------------------------
+#
+# Reading first and adding when absent races: two requests both see nothing and the second
+# INSERT breaks the unique constraint (a 500). Instead, INSERT ... ON CONFLICT DO NOTHING first,
+# then read the row under a lock. On SQLite the INSERT takes the database's write lock, so the
+# rest of the transaction runs alone; on PostgreSQL it waits for a concurrent inserter to commit,
+# and SELECT ... FOR UPDATE serialises the updates that follow.
+
+def insert_missing(s: Session, model, values: dict, keys: list[str]) -> bool:
+    """INSERT `values` into `model`'s table unless a row with the same `keys` exists.
+
+    `keys` must be the columns of a unique constraint. Returns True when a row was inserted.
+    """
+    dialect = s.get_bind().dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    table = model.__table__
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
+    return s.execute(stmt).first() is not None  # rowcount is not reliable here on psycopg
+
+
+def locked_row(s: Session, model, keys: dict):
+    """The row matching `keys`, locked for the rest of the transaction, fresh from the database."""
+    stmt = select(model).filter_by(**keys).with_for_update().execution_options(populate_existing=True)
+    return s.scalars(stmt).one()
+
+
+def get_or_create(s: Session, model, keys: dict, defaults: dict | None = None):
+    """The row matching `keys` (a unique constraint), created with `defaults` if missing, locked."""
+    insert_missing(s, model, {**keys, **(defaults or {})}, list(keys))
+    return locked_row(s, model, keys)
 
 
 class Database:

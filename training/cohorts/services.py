@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
+from ..db import insert_missing
 from .models import AUDIENCES, Cohort, Participant
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud in a room
@@ -84,11 +85,17 @@ def find_by_code(s: Session, code: str) -> Cohort | None:
     return cohort if cohort and cohort.archived_at is None else None
 
 
+NOT_A_TRAINEE = ("Les formateurs et les administrateurs ne peuvent pas rejoindre un groupe comme participants"
+                 "\u00a0: ce code est destiné aux stagiaires.")
+
+
 def enrol(s: Session, cohort: Cohort, user: User) -> bool:
-    """Put a user with an account on the roster; False if already there."""
-    exists = s.scalar(select(Participant.id).where(Participant.cohort_id == cohort.id, Participant.user_id == user.id))
-    if exists:
-        return False
-    s.add(Participant(cohort_id=cohort.id, user_id=user.id, full_name=user.display_name,
-                      organisation=user.organisation))
-    return True
+    """Put a trainee's account on the roster; False if already there (also when two requests race).
+
+    Raises CohortError for a trainer or an admin: they run cohorts and are never participants.
+    """
+    if user.role in ("trainer", "admin"):
+        raise CohortError(NOT_A_TRAINEE)
+    return insert_missing(s, Participant, {"cohort_id": cohort.id, "user_id": user.id,
+                                           "full_name": user.display_name, "organisation": user.organisation},
+                          ["cohort_id", "user_id"])

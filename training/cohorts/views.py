@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from .. import db
@@ -14,8 +15,8 @@ from ..accounts.forms import EmptyForm
 from .forms import CohortForm, JoinForm, SignupForm, TrainerForm
 from .models import AUDIENCES, Cohort
 from .queries import cohorts_for_trainer, enrolled_count, shared_reflections
-from .services import (CohortError, add_trainer, create_cohort, enrol, find_by_code, remove_trainer, set_archived,
-                       update_cohort)
+from .services import (NOT_A_TRAINEE, CohortError, add_trainer, create_cohort, enrol, find_by_code,
+                       remove_trainer, set_archived, update_cohort)
 
 
 def get_cohort_or_404(cohort_id: int) -> Cohort:
@@ -137,12 +138,37 @@ def join():
         if cohort is None:
             form.code.errors.append("Ce code ne correspond à aucun groupe ouvert. Vérifiez-le auprès de votre formateur.")
         else:
-            added = enrol(s, cohort, current_user)
-            s.commit()
-            flash(f"Vous avez rejoint le groupe « {cohort.name} »." if added
-                  else f"Vous faites déjà partie du groupe « {cohort.name} ».", "success")
-            return redirect(url_for("main.home"))
+            try:
+                return _enrol_and_go_home(cohort)
+            except CohortError as exc:
+                form.code.errors.append(str(exc))
     return render_template("cohorts/join.html", form=form)
+
+
+def _enrol_and_go_home(cohort: Cohort):
+    """Enrol the signed-in user (CohortError for a trainer or an admin), commit, back home."""
+    s = db.session()
+    added = enrol(s, cohort, current_user)
+    s.commit()
+    flash(f"Vous avez rejoint le groupe « {cohort.name} »." if added
+          else f"Vous faites déjà partie du groupe « {cohort.name} ».", "success")
+    return redirect(url_for("main.home"))
+
+
+def _confirm_join(cohort: Cohort):
+    """A signed-in visitor sees the cohort and joins only by posting the confirmation form."""
+    form, error = EmptyForm(), None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            return _enrol_and_go_home(cohort)
+        except CohortError as exc:
+            error = str(exc)
+    elif current_user.role in ("trainer", "admin"):
+        error = NOT_A_TRAINEE
+    return render_template("cohorts/join_confirm.html", cohort=cohort, form=form, error=error,
+                           path=registry().paths.get(cohort.path_slug)), (403 if error else 200)
 
 
 @bp.route("/rejoindre/<code>", methods=["GET", "POST"])
@@ -152,11 +178,7 @@ def signup(code: str):
     if cohort is None:
         return render_template("cohorts/join_invalid.html"), 404
     if current_user.is_authenticated:
-        added = enrol(s, cohort, current_user)
-        s.commit()
-        flash(f"Vous avez rejoint le groupe « {cohort.name} »." if added
-              else f"Vous faites déjà partie du groupe « {cohort.name} ».", "success")
-        return redirect(url_for("main.home"))
+        return _confirm_join(cohort)
     form = SignupForm()
     if form.validate_on_submit():
         try:
@@ -164,6 +186,9 @@ def signup(code: str):
                                form.organisation.data or "")
         except AccountError as exc:
             form.email.errors.append(str(exc))
+        except IntegrityError:  # the same address signed up in another request at the same instant
+            s.rollback()
+            form.email.errors.append("Un compte existe déjà avec cette adresse.")
         else:
             enrol(s, cohort, user)
             s.commit()

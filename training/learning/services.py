@@ -10,12 +10,11 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..content.model import Exercise, Module, Positioning, Quiz
 from ..dates import french_number
-from ..db import utcnow
+from ..db import get_or_create, insert_missing, utcnow
 from .models import PositioningAnswer, QuizAttempt, Reflection, ReflectionVersion, SectionRead
 
 
@@ -36,11 +35,8 @@ class Conflict(LearningError):
 def mark_read(s: Session, user, module: Module, section_slug: str) -> None:
     if section_slug not in {sec.slug for sec in module.sections}:
         raise LearningError("Section inconnue.")
-    exists = s.scalar(select(SectionRead.id).where(
-        SectionRead.user_id == user.id, SectionRead.module_slug == module.slug,
-        SectionRead.section_slug == section_slug))
-    if exists is None:
-        s.add(SectionRead(user_id=user.id, module_slug=module.slug, section_slug=section_slug))
+    insert_missing(s, SectionRead, {"user_id": user.id, "module_slug": module.slug, "section_slug": section_slug},
+                   ["user_id", "module_slug", "section_slug"])
 
 
 # -- reflections -------------------------------------------------------------------------
@@ -64,13 +60,15 @@ def _check_text(text: str, max_chars: int, allow_empty: bool) -> str:
 
 def save_draft(s: Session, user, exercise: Exercise, text: str, base_revision: int | None,
                max_chars: int, force: bool = False) -> Reflection:
-    """Store a draft. Raise Conflict if base_revision is stale (unless force)."""
+    """Store a draft. Raise Conflict if base_revision is stale (unless force).
+
+    The reflection is created if missing and locked until the transaction ends, so that
+    simultaneous saves (several tabs, a retried autosave) behave as if made one after another.
+    """
     text = _check_text(text, max_chars, allow_empty=True)
-    r = get_reflection(s, user, exercise)
-    if r is None:
-        r = Reflection(user_id=user.id, exercise_slug=exercise.slug, draft="", body="", revision=0)
-        s.add(r)
-    elif not force and base_revision is not None and base_revision != r.revision and r.draft != text:
+    r = get_or_create(s, Reflection, {"user_id": user.id, "exercise_slug": exercise.slug},
+                      {"draft": "", "body": "", "revision": 0})
+    if not force and base_revision is not None and base_revision != r.revision and r.draft != text:
         raise Conflict(r)
     if r.draft != text:
         r.draft = text
@@ -188,7 +186,8 @@ def grade(quiz: Quiz, answers: dict[str, list[str]]) -> tuple[int, dict[str, boo
 
 
 def record_attempt(s: Session, user, quiz: Quiz, answers: dict[str, list[str]], nonce: str) -> QuizResult:
-    """Grade and store an attempt; the same form posted twice returns the first attempt."""
+    """Grade and store an attempt; the same form posted twice (even at the same instant) returns
+    the first attempt. A nonce already used by someone else is refused."""
     if not nonce or len(nonce) > 40:
         raise LearningError("Formulaire incomplet : rechargez la page du quiz.")
     earlier = s.scalar(select(QuizAttempt).where(QuizAttempt.nonce == nonce, QuizAttempt.user_id == user.id))
@@ -199,16 +198,13 @@ def record_attempt(s: Session, user, quiz: Quiz, answers: dict[str, list[str]], 
         raise LearningError(f"Répondez à toutes les questions avant de valider ({len(unanswered)} sans réponse).")
     score, _ = grade(quiz, answers)
     total = len(quiz.questions)
-    attempt = QuizAttempt(user_id=user.id, quiz_slug=quiz.slug, answers=answers, score=score,
-                          max_score=total, passed=score * 100 >= quiz.pass_mark * total, nonce=nonce)
-    s.add(attempt)
-    try:
-        with s.begin_nested():
-            s.flush()
-    except IntegrityError:  # the same nonce raced in from another request
-        s.expunge(attempt)
-        return QuizResult(s.scalar(select(QuizAttempt).where(QuizAttempt.nonce == nonce)), duplicate=True)
-    return QuizResult(attempt)
+    inserted = insert_missing(s, QuizAttempt, {
+        "user_id": user.id, "quiz_slug": quiz.slug, "answers": answers, "score": score, "max_score": total,
+        "passed": score * 100 >= quiz.pass_mark * total, "nonce": nonce}, ["nonce"])
+    attempt = s.scalar(select(QuizAttempt).where(QuizAttempt.nonce == nonce, QuizAttempt.user_id == user.id))
+    if attempt is None:  # the nonce belongs to someone else's attempt
+        raise LearningError("Ce formulaire a déjà servi : rechargez la page du quiz.")
+    return QuizResult(attempt, duplicate=not inserted)
 
 
 # -- positioning -------------------------------------------------------------------------
@@ -224,10 +220,6 @@ def save_positioning(s: Session, user, questionnaire: Positioning, phase: str, a
         raise LearningError("Situez-vous sur chacun des énoncés avant d'enregistrer.")
     if any(v not in (1, 2, 3, 4) for v in answers.values()):
         raise LearningError("Une réponse n'est pas sur l'échelle proposée.")
-    row = s.scalar(select(PositioningAnswer).where(
-        PositioningAnswer.user_id == user.id, PositioningAnswer.questionnaire_slug == questionnaire.slug,
-        PositioningAnswer.phase == phase))
-    if row is None:
-        s.add(PositioningAnswer(user_id=user.id, questionnaire_slug=questionnaire.slug, phase=phase, answers=answers))
-    else:
-        row.answers, row.created_at = answers, utcnow()
+    row = get_or_create(s, PositioningAnswer, {"user_id": user.id, "questionnaire_slug": questionnaire.slug,
+                                               "phase": phase}, {"answers": answers})
+    row.answers, row.created_at = answers, utcnow()

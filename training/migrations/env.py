@@ -4,7 +4,7 @@ from sqlalchemy import create_engine, pool
 
 from training.accounts import models as _accounts  # noqa: F401  (register tables)
 from training.cohorts import models as _cohorts  # noqa: F401
-from training.db import Base
+from training.db import Base, engine_url, scrub_driver_errors
 from training.learning import models as _learning  # noqa: F401
 from training.attendance import models as _attendance  # noqa: F401
 from training.presentation import models as _presentation  # noqa: F401
@@ -22,10 +22,11 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    url = config.get_main_option("sqlalchemy.url")
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    engine = create_engine(url, poolclass=pool.NullPool)
+    # Not training.db.make_engine: no SQLite pragmas here (foreign_keys=ON would cascade when batch
+    # mode recreates a table), but parameters stay out of error messages all the same.
+    engine = create_engine(engine_url(config.get_main_option("sqlalchemy.url")), poolclass=pool.NullPool,
+                           hide_parameters=True)
+    scrub_driver_errors(engine)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():

@@ -5,13 +5,11 @@ message and write nothing when they refuse. A synthesis text is never logged.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..cohorts.models import Cohort
 from ..content.model import Exercise
-from ..db import utcnow
+from ..db import get_or_create, utcnow
 from ..learning.services import possible_names
 from .models import GroupSynthesis
 
@@ -52,19 +50,8 @@ def save_synthesis(s: Session, cohort: Cohort, exercise: Exercise, text: str, ac
     names = possible_names(text)
     if names and not names_confirmed:
         raise PossibleNames(names)
-    row = s.scalar(select(GroupSynthesis).where(GroupSynthesis.cohort_id == cohort.id,
-                                                GroupSynthesis.exercise_slug == exercise.slug))
-    if row is None:
-        row = GroupSynthesis(cohort_id=cohort.id, exercise_slug=exercise.slug, body=text, updated_at=utcnow(),
-                             updated_by_id=getattr(actor, "id", None))
-        try:
-            with s.begin_nested():  # a co-trainer may create the same row at the same instant
-                s.add(row)
-                s.flush()
-            return row
-        except IntegrityError:
-            row = s.scalar(select(GroupSynthesis).where(GroupSynthesis.cohort_id == cohort.id,
-                                                        GroupSynthesis.exercise_slug == exercise.slug))
+    # A co-trainer may save the same synthesis at the same instant: the last save wins, no error.
+    row = get_or_create(s, GroupSynthesis, {"cohort_id": cohort.id, "exercise_slug": exercise.slug}, {"body": ""})
     row.body, row.updated_at, row.updated_by_id = text, utcnow(), getattr(actor, "id", None)
     s.flush()
     return row

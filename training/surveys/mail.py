@@ -53,9 +53,10 @@ def message_text(name: str, cohort_name: str, kind: str, url: str) -> str:
         f"pourriez-vous répondre au questionnaire de satisfaction {KINDS[kind]}{NBSP}? "
         "Il prend environ cinq minutes.\n\n"
         f"{url}\n\n"
+        f"Le lien s'ouvre une fois connecté·e à votre compte{NBSP}: personne d'autre ne peut répondre "
+        "à votre place. Il figure aussi sur votre page d'accueil.\n\n"
         f"Vos réponses sont anonymes{NBSP}: elles sont enregistrées sans votre nom, et les formateurs "
-        "n'en voient que les résultats d'ensemble.\n"
-        f"Ce lien vous est personnel{NBSP}: merci de ne pas le transférer.\n\n"
+        "n'en voient que les résultats d'ensemble, par groupes de plusieurs réponses.\n\n"
         "Merci de votre participation.\n"
     )
 

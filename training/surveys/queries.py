@@ -3,23 +3,24 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta, datetime
 
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..attendance.models import CourseSession
 from ..cohorts.models import Cohort, Participant
 from ..dates import PARIS
+from .coupons import coupon_days
 from .models import KINDS, SurveyReceipt, SurveyResponse
 from .questions import SCALE_VALUES, SURVEYS, Question, Survey
-from .tokens import make_token
 
 NBSP = "\u00a0"
-# Below this many responses, results could point at a person: they are not shown at all.
-MIN_RESPONSES = 3
+# A survey takes answers for this many days from its opening; then its links stop working.
+OPEN_DAYS = 60
 
 
 def today_paris() -> date:
@@ -37,8 +38,16 @@ class KindStatus:
     kind: str
     opens_on: date | None  # None: « à froid » date not scheduled yet
 
+    @property
+    def closes_on(self) -> date | None:
+        """Last day answers are taken."""
+        return self.opens_on + timedelta(days=OPEN_DAYS) if self.opens_on else None
+
     def is_open(self, today: date) -> bool:
-        return self.opens_on is not None and today >= self.opens_on
+        return self.opens_on is not None and self.opens_on <= today <= self.closes_on
+
+    def is_closed(self, today: date) -> bool:
+        return self.closes_on is not None and today > self.closes_on
 
 
 def last_session_days(s: Session, cohort_ids: list[int]) -> dict[int, date]:
@@ -67,13 +76,11 @@ def cohort_statuses(s: Session, cohort: Cohort) -> dict[str, KindStatus]:
 class RosterRow:
     participant: Participant
     answered: set[str] = field(default_factory=set)  # kinds answered; never what
-
-    def token(self, kind: str) -> str:
-        return make_token(self.participant.id, kind)
+    coupons: dict[str, date] = field(default_factory=dict)  # kind -> day its live coupon was issued
 
 
 def roster(s: Session, cohort: Cohort) -> list[RosterRow]:
-    """Participants of a cohort with the kinds they have answered: two queries."""
+    """Participants of a cohort with the kinds they have answered and their live coupons: three queries."""
     participants = s.scalars(select(Participant).where(Participant.cohort_id == cohort.id)
                              .order_by(Participant.full_name, Participant.id)).all()
     rows = {p.id: RosterRow(p) for p in participants}
@@ -81,14 +88,15 @@ def roster(s: Session, cohort: Cohort) -> list[RosterRow]:
         for pid, kind in s.execute(select(SurveyReceipt.participant_id, SurveyReceipt.kind)
                                    .where(SurveyReceipt.participant_id.in_(list(rows)))):
             rows[pid].answered.add(kind)
+        for (pid, kind), day in coupon_days(s, list(rows)).items():
+            rows[pid].coupons[kind] = day
     return list(rows.values())
-
-
-PROMPT_DAYS = 60
 
 
 def pending_surveys(s: Session, user, today: date | None = None) -> list[tuple[str, str]]:
     """(label, url path) of each open survey of the user's cohorts that they have not answered yet.
+
+    The path is the same for every participant of the cohort: it works only signed in as one of them.
 
     Three queries whatever the number of cohorts. Needs a request context (the paths come from url_for).
     """
@@ -104,11 +112,9 @@ def pending_surveys(s: Session, user, today: date | None = None) -> list[tuple[s
     out = []
     for p in participants:
         for kind, status in statuses_for(p.cohort, last_days.get(p.cohort_id)).items():
-            # The home page stops reminding PROMPT_DAYS after opening; the personal link keeps working.
-            if (status.is_open(today) and today <= status.opens_on + timedelta(days=PROMPT_DAYS)
-                    and (p.id, kind) not in answered):
+            if status.is_open(today) and (p.id, kind) not in answered:
                 label = f"{KINDS[kind]} du groupe «{NBSP}{p.cohort.name}{NBSP}»"
-                out.append((label, url_for("surveys.answer", token=make_token(p.id, kind))))
+                out.append((label, url_for("surveys.answer_signed_in", cohort_id=p.cohort_id, kind=kind)))
     return out
 
 
@@ -134,21 +140,28 @@ class QuestionStats:
 
 @dataclass(frozen=True)
 class KindSummary:
-    """Results of one survey for one cohort. Below MIN_RESPONSES only the count is filled in."""
+    """Results of one survey for one cohort, over its released answers only (whole batches of
+    `minimum`); below `minimum` only the counts are filled in."""
 
     survey: Survey
-    responses: int
+    responses: int  # released answers, the ones the results are made of
+    waiting: int  # answers given since the last batch was released
+    minimum: int
     scales: tuple[QuestionStats, ...] = ()
     texts: tuple[tuple[Question, tuple[str, ...]], ...] = ()
 
     @property
     def shown(self) -> bool:
-        return self.responses >= MIN_RESPONSES
+        return self.responses >= self.minimum
 
 
-def _summarise(survey: Survey, answers: list[dict]) -> KindSummary:
-    if len(answers) < MIN_RESPONSES:
-        return KindSummary(survey, len(answers))
+def min_responses() -> int:
+    return current_app.config["SURVEY_MIN_RESPONSES"]
+
+
+def _summarise(survey: Survey, answers: list[dict], waiting: int, minimum: int) -> KindSummary:
+    if len(answers) < minimum:
+        return KindSummary(survey, len(answers), waiting, minimum)
     scales = []
     for q in survey.scale_questions:
         counts = dict.fromkeys(SCALE_VALUES, 0)
@@ -158,38 +171,46 @@ def _summarise(survey: Survey, answers: list[dict]) -> KindSummary:
                 counts[v] += 1
         scales.append(QuestionStats(q, counts))
     texts = []
+    shuffle = random.SystemRandom().shuffle
     for q in survey.text_questions:
-        # Sorted, not in arrival order, so that the order cannot be matched with who answered when.
-        values = sorted((a[q.slug] for a in answers if isinstance(a.get(q.slug), str) and a[q.slug].strip()),
-                        key=str.casefold)
+        # Shuffled on every reading, each question on its own: neither arrival order nor the texts
+        # of the other questions can be matched with one person's answers.
+        values = [a[q.slug] for a in answers if isinstance(a.get(q.slug), str) and a[q.slug].strip()]
+        shuffle(values)
         texts.append((q, tuple(values)))
-    return KindSummary(survey, len(answers), tuple(scales), tuple(texts))
+    return KindSummary(survey, len(answers), waiting, minimum, tuple(scales), tuple(texts))
 
 
-def cohort_summaries(s: Session, cohort: Cohort) -> dict[str, KindSummary]:
-    """Aggregated results of both surveys of a cohort: one query."""
+def cohort_summaries(s: Session, cohort: Cohort, minimum: int | None = None) -> dict[str, KindSummary]:
+    """Aggregated results of both surveys of a cohort, over released answers: one query."""
+    minimum = minimum or min_responses()
     by_kind: dict[str, list[dict]] = {kind: [] for kind in SURVEYS}
-    for kind, answers in s.execute(select(SurveyResponse.kind, SurveyResponse.answers)
-                                   .where(SurveyResponse.cohort_id == cohort.id)):
+    waiting = dict.fromkeys(SURVEYS, 0)
+    for kind, answers, released in s.execute(select(SurveyResponse.kind, SurveyResponse.answers,
+                                                    SurveyResponse.released)
+                                             .where(SurveyResponse.cohort_id == cohort.id)):
         if kind in by_kind and isinstance(answers, dict):
-            by_kind[kind].append(answers)
-    return {kind: _summarise(SURVEYS[kind], answers) for kind, answers in by_kind.items()}
+            if released:
+                by_kind[kind].append(answers)
+            else:
+                waiting[kind] += 1
+    return {kind: _summarise(SURVEYS[kind], answers, waiting[kind], minimum) for kind, answers in by_kind.items()}
 
 
 CSV_HEADER = ["question", "questionnaire", "réponses", "moyenne", *(str(v) for v in SCALE_VALUES)]
 
 
-def survey_summary_csv(s: Session, cohort: Cohort) -> str:
+def survey_summary_csv(s: Session, cohort: Cohort, minimum: int | None = None) -> str:
     """CSV text (`;`, French decimal comma) of the aggregated scale results of both surveys.
 
     One row per scale question: question text, survey (« à chaud » / « à froid »), number of
-    responses, mean, then how many answered 1 to 5. No free text. Below MIN_RESPONSES
-    responses, only the count is given (mean and distribution left empty), as on the trainer's page.
+    released responses, mean, then how many answered 1 to 5. No free text. Below the minimum
+    number of responses, only the count is given (mean and distribution left empty), as on the trainer's page.
     """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(CSV_HEADER)
-    for kind, summary in cohort_summaries(s, cohort).items():
+    for kind, summary in cohort_summaries(s, cohort, minimum).items():
         stats = {st.question.slug: st for st in summary.scales}
         for q in summary.survey.scale_questions:
             st = stats.get(q.slug)

@@ -6,17 +6,17 @@ when they refuse. Answers are never logged, nor put into an exception message.
 from __future__ import annotations
 
 import calendar
+import random
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from ..cohorts.models import Cohort, Participant
 from ..dates import PARIS, french_date
-from ..db import utcnow
-from .models import KINDS, SurveyReceipt, SurveyResponse
+from ..db import insert_missing, locked_row, utcnow
+from .models import KINDS, SurveyReceipt, SurveyResponse, SurveyTicket, random_id
 from .queries import cohort_statuses
 from .questions import SCALE_VALUES, SURVEYS, TEXT_MAX_CHARS, Survey
 
@@ -72,42 +72,58 @@ def clean_answers(survey: Survey, raw: Mapping[str, str]) -> dict[str, int | str
     return answers
 
 
-def not_open_message(kind: str, opens_on: date | None) -> str:
-    if opens_on is None:
+def not_open_message(kind: str, status, today: date) -> str:
+    if status.opens_on is None:
         return f"Le questionnaire {KINDS[kind]} n'est pas encore programmé par votre formateur."
-    return f"Le questionnaire {KINDS[kind]} sera ouvert à partir du {french_date(opens_on, weekday=True)}."
+    if status.is_closed(today):
+        return (f"Le questionnaire {KINDS[kind]} est clos depuis le {french_date(status.closes_on)}{NBSP}: "
+                "ce lien ne sert plus. Merci de votre intérêt.")
+    return f"Le questionnaire {KINDS[kind]} sera ouvert à partir du {french_date(status.opens_on, weekday=True)}."
 
 
 def has_answered(s: Session, participant: Participant, kind: str) -> bool:
-    return s.scalar(select(SurveyReceipt.id).where(SurveyReceipt.participant_id == participant.id,
-                                                   SurveyReceipt.kind == kind)) is not None
+    return s.get(SurveyReceipt, (participant.id, kind)) is not None
+
+
+ALREADY = f"Vous avez déjà répondu à ce questionnaire, merci{NBSP}!"
 
 
 def record_answer(s: Session, participant: Participant, kind: str, raw: Mapping[str, str], today: date,
-                  now: datetime | None = None) -> None:
+                  batch: int, now: datetime | None = None) -> None:
     """Store one participant's answers to an open survey, anonymously, once.
 
-    Adds, together, a SurveyResponse (cohort, kind, answers, day only: no link to the person)
-    and a SurveyReceipt (that this participant answered). Raises NotOpen, AlreadyAnswered
-    (also when a second request races in) or InvalidAnswers, writing nothing.
+    Adds a SurveyReceipt (that this participant answered, dated to the day), deletes their coupon,
+    and adds a SurveyResponse (cohort, kind, answers, day: no link to the person) to the pending
+    answers, which are then all rewritten with fresh random ids in random order; whenever `batch`
+    of them are pending, they are released to the results together. Raises NotOpen (not yet or
+    no longer open), AlreadyAnswered (also when a second request races in) or InvalidAnswers,
+    writing nothing.
     """
     if kind not in SURVEYS:
         raise SurveyError("Questionnaire inconnu.")
     status = cohort_statuses(s, participant.cohort)[kind]
     if not status.is_open(today):
-        raise NotOpen(not_open_message(kind, status.opens_on))
-    if has_answered(s, participant, kind):
-        raise AlreadyAnswered(f"Vous avez déjà répondu à ce questionnaire, merci{NBSP}!")
+        raise NotOpen(not_open_message(kind, status, today))
     answers = clean_answers(SURVEYS[kind], raw)
-    now = now or utcnow()
-    response = SurveyResponse(cohort_id=participant.cohort_id, kind=kind, answers=answers,
-                              answered_on=now.astimezone(PARIS).date())
-    receipt = SurveyReceipt(participant_id=participant.id, kind=kind, answered_on=now.astimezone(PARIS).date())
-    try:
-        with s.begin_nested():
-            s.add_all([response, receipt])
-    except IntegrityError:  # the same link posted twice at once: the unique receipt keeps one
-        raise AlreadyAnswered(f"Vous avez déjà répondu à ce questionnaire, merci{NBSP}!") from None
+    day = (now or utcnow()).astimezone(PARIS).date()
+    locked_row(s, Cohort, {"id": participant.cohort_id})  # one answer of a cohort at a time (PostgreSQL)
+    if not insert_missing(s, SurveyReceipt, {"participant_id": participant.id, "kind": kind, "answered_on": day},
+                          ["participant_id", "kind"]):
+        raise AlreadyAnswered(ALREADY)
+    s.execute(delete(SurveyTicket).where(SurveyTicket.participant_id == participant.id, SurveyTicket.kind == kind))
+    _add_to_pending(s, participant.cohort_id, kind, {"answers": answers, "answered_on": day}, batch)
+
+
+def _add_to_pending(s: Session, cohort_id: int, kind: str, new: dict, batch: int) -> None:
+    """Rewrite the unreleased answers plus `new` in random order with new ids; release whole batches."""
+    same = (SurveyResponse.cohort_id == cohort_id, SurveyResponse.kind == kind, SurveyResponse.released.is_(False))
+    rows = [{"answers": a, "answered_on": d} for a, d in s.execute(
+        select(SurveyResponse.answers, SurveyResponse.answered_on).where(*same))] + [new]
+    s.execute(delete(SurveyResponse).where(*same))
+    random.SystemRandom().shuffle(rows)
+    released = len(rows) // batch * batch
+    s.execute(insert(SurveyResponse), [{**r, "id": random_id(), "cohort_id": cohort_id, "kind": kind,
+                                        "released": i < released} for i, r in enumerate(rows)])
 
 
 # -- scheduling ----------------------------------------------------------------------------

@@ -1,47 +1,25 @@
-"""Personal survey links without an account: `<participant_id>.<kind>.<sig>`, signed with the secret key."""
+"""Codes of paper survey coupons: random, unguessable, stored only as their SHA-256.
+
+A code says nothing about whom or what it is for: the coupon row it hashes to does, until it is
+used, replaced or its participant removed. A reused database id cannot revive it.
+"""
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
+import re
+import secrets
 
-from flask import current_app
-
-from .models import KINDS
-
-SIG_CHARS = 24
-MAX_TOKEN_CHARS = 64
+CODE_BYTES = 16  # 128 bits
+MAX_CODE_CHARS = 64
+_WELL_FORMED = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-def _signature(participant_id: int, kind: str, secret: str) -> str:
-    digest = hmac.new(secret.encode(), f"{participant_id}:{kind}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode()[:SIG_CHARS]
+def new_code() -> str:
+    return secrets.token_urlsafe(CODE_BYTES)
 
 
-def _secret(secret: str | None) -> str:
-    key = secret if secret is not None else current_app.config["SECRET_KEY"]
-    if not key:
-        raise RuntimeError("no secret key: survey links cannot be signed")
-    return key
-
-
-def make_token(participant_id: int, kind: str, secret: str | None = None) -> str:
-    if kind not in KINDS:
-        raise ValueError(f"unknown survey kind: {kind}")
-    return f"{participant_id}.{kind}.{_signature(participant_id, kind, _secret(secret))}"
-
-
-def read_token(token: str, secret: str | None = None) -> tuple[int, str] | None:
-    """(participant_id, kind) of a genuine token; None for anything malformed or forged."""
-    if not token or len(token) > MAX_TOKEN_CHARS:
+def code_hash(code: str) -> str | None:
+    """The stored form of a code; None for anything that cannot be one (never looked up)."""
+    if not code or len(code) > MAX_CODE_CHARS or not _WELL_FORMED.fullmatch(code):
         return None
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    raw_id, kind, sig = parts
-    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 12 or kind not in KINDS:
-        return None
-    participant_id = int(raw_id)
-    if not hmac.compare_digest(sig.encode(), _signature(participant_id, kind, _secret(secret)).encode()):
-        return None
-    return participant_id, kind
+    return hashlib.sha256(code.encode()).hexdigest()
