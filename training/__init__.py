@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # From the command line or gunicorn: the readable list, not a traceback.
         print(f"Démarrage impossible :\n{exc}", file=sys.stderr)
         raise SystemExit(1) from None
+    register_input_guards(app)
     register_blueprints(app)
     register_security(app)
     register_errors(app)
@@ -40,6 +41,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def load_course(app: Flask) -> None:
     app.extensions["training.content"] = load_content(Path(app.config["CONTENT_ROOT"]),
                                                       Path(app.config["REPORT_PATH"]))
+
+
+def register_input_guards(app: Flask) -> None:
+    """Before the blueprints: the bounded `int` converter must exist when their routes are added."""
+    from . import inputs
+
+    inputs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

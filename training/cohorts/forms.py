@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
 
-from ..forms import Form as FlaskForm
+from ..forms import Form as FlaskForm, YearRange
 from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
@@ -17,8 +17,8 @@ class CohortForm(FlaskForm):
     path_slug = SelectField("Parcours", choices=[])
     audience = SelectField("Public", choices=[])
     place = StringField("Lieu", validators=[Length(max=200)])
-    start_date = DateField("Premier jour", validators=[DataRequired("Date invalide (jj/mm/aaaa).")])
-    end_date = DateField("Dernier jour", validators=[DataRequired("Date invalide (jj/mm/aaaa).")])
+    start_date = DateField("Premier jour", validators=[DataRequired("Date invalide (jj/mm/aaaa)."), YearRange()])
+    end_date = DateField("Dernier jour", validators=[DataRequired("Date invalide (jj/mm/aaaa)."), YearRange()])
 
 
 class JoinForm(FlaskForm):
