@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_HOPS": 0,  # number of trusted reverse proxies setting X-Forwarded-*
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "LOGIN_FAILURES_BEFORE_DELAY": 3,
-    "LOGIN_FAILURES_BEFORE_LOCK": 10,  # per account, from devices that never signed in to it
+    "LOGIN_FAILURES_BEFORE_LOCK": 12,  # per account, from devices that never signed in to it
     "LOGIN_ADDRESS_FAILURES_BEFORE_PACING": 50,  # per address: then one check every PACE seconds
     "LOGIN_ADDRESS_PACE_SECONDS": 5,
     "LOGIN_LOCK_MINUTES": 15,

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .models import LoginFailure
@@ -44,13 +45,10 @@ def keys_for(email: str, user_id: int | None, address: str, device_id: str | Non
 
 
 def _ensure_row(s: Session, key: str, now: datetime) -> None:
-    if s.scalar(select(LoginFailure.id).where(LoginFailure.key == key)) is not None:
-        return
-    try:
-        with s.begin_nested():
-            s.add(LoginFailure(key=key, count=0, last_at=now))
-    except IntegrityError:
-        pass  # a parallel request created it first
+    """Create the counter row if missing, in one statement that parallel requests cannot collide on."""
+    dialect = s.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    s.execute(insert(LoginFailure).values(key=key, count=0, last_at=now).on_conflict_do_nothing(index_elements=["key"]))
 
 
 def _window_start(now: datetime, cfg) -> datetime:
@@ -97,14 +95,18 @@ def record_address_failure(s: Session, key: str, now: datetime, cfg) -> None:
 
 
 def take_address_turn(s: Session, key: str, now: datetime, cfg) -> bool:
-    """Under pacing, one password check per LOGIN_ADDRESS_PACE_SECONDS per address: True if this is it."""
-    if count_of(s, key, now, cfg) < cfg["LOGIN_ADDRESS_FAILURES_BEFORE_PACING"]:
-        return True
-    row = LoginFailure
+    """Past the address threshold, one password check per LOGIN_ADDRESS_PACE_SECONDS: True if this is it.
+
+    One UPDATE decides, so parallel requests cannot both take the same turn.
+    """
+    _ensure_row(s, key, now)
+    row, start = LoginFailure, _window_start(now, cfg)
+    pacing = (row.count >= cfg["LOGIN_ADDRESS_FAILURES_BEFORE_PACING"]) & (row.last_at >= start)
     result = s.execute(
         update(LoginFailure).execution_options(synchronize_session=False)
-        .where(row.key == key, row.locked_until.is_(None) | (row.locked_until <= now))
-        .values(locked_until=now + timedelta(seconds=cfg["LOGIN_ADDRESS_PACE_SECONDS"])))
+        .where(row.key == key, ~pacing | row.locked_until.is_(None) | (row.locked_until <= now))
+        .values(locked_until=case((pacing, now + timedelta(seconds=cfg["LOGIN_ADDRESS_PACE_SECONDS"])),
+                                  else_=row.locked_until)))
     return result.rowcount == 1
 
 
