@@ -187,41 +187,6 @@ def user_sign_out(user_id: int):
     return redirect(url_for("accounts.user_edit", user_id=user.id))
 
 
-@bp.get("/admin/utilisateurs/<int:user_id>/donnees")
-@role_required("admin")
-def user_export(user_id: int):
-    import json
-
-    from .personal_data import export_person
-
-    user = get_user_or_404(user_id)
-    body = json.dumps(export_person(db.session(), user), ensure_ascii=False, indent=2)
-    return current_app.response_class(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="donnees-personne-{user.id}.json"'})
-
-
-@bp.post("/admin/utilisateurs/<int:user_id>/effacer")
-@role_required("admin")
-def user_erase(user_id: int):
-    from .personal_data import anonymise_person, delete_person
-
-    user = get_user_or_404(user_id)
-    mode = request.form.get("mode")
-    if not EmptyForm().validate_on_submit() or mode not in ("anonymiser", "supprimer") \
-            or request.form.get("confirm") != "oui":
-        flash("Cochez la confirmation et choisissez « anonymiser » ou « supprimer ».", "error")
-        return redirect(url_for("accounts.user_edit", user_id=user.id))
-    s = db.session()
-    try:
-        (anonymise_person if mode == "anonymiser" else delete_person)(s, user, current_user)
-    except ValueError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("accounts.user_edit", user_id=user.id))
-    s.commit()
-    flash("Compte anonymisé." if mode == "anonymiser" else "Compte et données supprimés.", "success")
-    return redirect(url_for("accounts.users"))
-
-
 @bp.post("/admin/utilisateurs/<int:user_id>/lien")
 @role_required("admin")
 def user_reset_link(user_id: int):

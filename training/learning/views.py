@@ -187,7 +187,7 @@ def share_toggle(slug: str):
 @bp.get("/journal")
 @login_required
 def journal():
-    from ..accounts.personal_data import retention_deadline
+    from ..privacy.erase import retention_deadline
     from .journal import journal_entries
 
     s = db.session()
