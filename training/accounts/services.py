@@ -120,8 +120,9 @@ def authenticate(s: Session, email: str, password: str, address: str, cfg: dict,
     return LoginResult(None, "Adresse ou mot de passe incorrect.", delay, 401)
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n > 1 else ''}"
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """« 1 minute », « 2 minutes »; `many` for an irregular plural (« 2 personnes importées »)."""
+    return f"{n} {word if n < 2 else many or word + 's'}"
 
 
 def _token_hash(token: str) -> str:
