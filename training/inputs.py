@@ -27,10 +27,26 @@ CONTROL_MESSAGE = ("Le texte envoyé contient un caractère invisible non permis
 JSON_MESSAGE = "Les données envoyées ne sont pas lisibles (objet JSON attendu)."
 
 
-class BoundedIntConverter(IntegerConverter):
-    """`<int:…>` for the whole app: ASCII digits only, at most MAX_ID, else the route does not match (404)."""
+def _at_most(limit: int) -> str:
+    """A regular expression matching the ASCII decimal numbers from 0 to `limit`, and nothing else."""
+    digits = str(limit)
+    parts = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for i, d in enumerate(digits):
+        if d != "0":
+            rest = len(digits) - i - 1
+            parts.append(digits[:i] + f"[0-{int(d) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    parts.append(digits)
+    return "(?:" + "|".join(parts) + ")"
 
-    regex = r"[0-9]{1,10}"
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` for the whole app: ASCII digits up to MAX_ID, else the path matches no route (404).
+
+    The bound is in the regular expression itself: a converter that refuses after matching
+    would let a sibling rule for another method answer 405 instead.
+    """
+
+    regex = _at_most(MAX_ID)
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # werkzeug's parameter names
         bound = MAX_ID if max is None or max > MAX_ID else max
