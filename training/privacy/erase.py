@@ -1,10 +1,11 @@
 """Anonymisation and deletion of a person, and the retention of reflections.
 
 Anonymising rewrites the name, organisation and job everywhere the app will show them again:
-the account, every roster row of the person (so sheets, attestations, the dashboard and CSV
-produced from now on), and the reasons written in the history of signed sheets. Documents
-already issued (downloaded PDFs, CSV files) are outside the app and stay as they were issued.
-Attendance marks, signature strokes and results are kept for audits.
+the account and every roster row of the person (so sheets, attestations, the dashboard and CSV
+produced from now on). Documents already issued (downloaded PDFs, CSV files) are outside the
+app and stay as they were issued; so does the history of changes to signed sheets, an audit
+trail whose reasons a trainer wrote. Attendance marks, signature strokes and results are kept
+for audits.
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import LoginFailure, ResetToken, User
 from ..accounts.services import end_all_sessions
-from ..attendance.models import AttendanceChange
 from ..cohorts.models import Cohort, Participant
 from ..db import utcnow
 from ..learning.models import Reflection, ReflectionVersion
@@ -34,15 +34,11 @@ def anonymised_label(user: User | None = None, participant: Participant | None =
     return f"Personne anonymisée n° {user.id}" if user is not None else f"Personne anonymisée n° P{participant.id}"
 
 
-def _scrub_rows(s: Session, participants: list[Participant], label: str) -> None:
-    """Replace the names on roster rows, and in the reasons of sheet changes that quote them."""
+def _scrub_rows(participants: list[Participant], label: str) -> None:
+    """Replace the name, organisation and job on the person's roster rows: every page, sheet,
+    attestation and export made from now on reads them from there."""
     for p in participants:
-        old = p.full_name
         p.full_name, p.organisation, p.job = label, "", ""
-        if len(old) < 3:
-            continue
-        for change in s.scalars(select(AttendanceChange).where(AttendanceChange.reason.contains(old))):
-            change.reason = change.reason.replace(old, label)
 
 
 def anonymise_person(s: Session, user: User, actor: User) -> None:
@@ -53,7 +49,7 @@ def anonymise_person(s: Session, user: User, actor: User) -> None:
     _delete_reflections(s, [user.id])
     s.execute(delete(ResetToken).where(ResetToken.user_id == user.id))
     _forget_login_counters(s, user)
-    _scrub_rows(s, list(s.scalars(select(Participant).where(Participant.user_id == user.id))), label)
+    _scrub_rows(list(s.scalars(select(Participant).where(Participant.user_id == user.id))), label)
     user.display_name = label
     user.email = f"anonyme-{user.id}@anonyme.invalid"
     user.organisation = ""
@@ -67,7 +63,7 @@ def anonymise_participant(s: Session, participant: Participant) -> None:
     """Anonymise someone on a roster without an account (with one, anonymise the account)."""
     if participant.user_id is not None:
         raise ValueError("Cette personne a un compte : anonymisez son compte depuis la gestion des comptes.")
-    _scrub_rows(s, [participant], anonymised_label(participant=participant))
+    _scrub_rows([participant], anonymised_label(participant=participant))
 
 
 def _forget_login_counters(s: Session, user: User) -> None:

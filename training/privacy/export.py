@@ -17,6 +17,7 @@ from ..accounts.models import ROLE_LABELS, LoginFailure, ResetToken, User
 from ..attendance.models import HALVES, STATUSES, AttendanceChange, AttendanceMark, CourseSession
 from ..cohorts.models import Cohort, Participant, cohort_trainer
 from ..dates import french_date, french_datetime
+from ..db import Base
 from ..learning.models import PositioningAnswer, QuizAttempt, Reflection, ReflectionVersion, SectionRead
 from ..learning.services import PHASES
 from ..presentation.models import GroupSynthesis
@@ -96,6 +97,16 @@ def _receipts(s: Session, who: Who):
              "réponses": "non exportées : elles sont anonymes et ne sont reliées à personne"} for r in rows]
 
 
+def _tickets(s: Session, who: Who):
+    """Paper survey coupons issued to the person (the security-core branch adds the table): date only."""
+    table = Base.metadata.tables.get("survey_ticket")
+    if table is None:
+        return []
+    rows = s.execute(select(table.c.kind, table.c.issued_on).where(table.c.participant_id.in_(who.participant_ids)))
+    return [{"questionnaire": f"satisfaction {KINDS.get(kind, kind)}", "coupon papier remis le": french_date(on),
+             "code": "non exporté : seule son empreinte est conservée"} for kind, on in rows]
+
+
 def _reads(s: Session, who: Who):
     return [{"module": r.module_slug, "section": r.section_slug, "lue le": french_datetime(r.read_at)}
             for r in s.scalars(select(SectionRead).where(SectionRead.user_id == who.user_id)
@@ -163,6 +174,7 @@ SECTIONS = (
     Section("modifications de feuilles signées", (("attendance_change", "participant_id"),
                                                   ("attendance_change", "changed_by_id")), _changes),
     Section("questionnaires de satisfaction", (("survey_receipt", "participant_id"),), _receipts),
+    Section("coupons papier de questionnaire", (("survey_ticket", "participant_id"),), _tickets),
     Section("sections lues", (("section_read", "user_id"),), _reads),
     Section("réflexions", (("reflection", "user_id"), ("reflection_version", "reflection_id")), _reflections),
     Section("quiz", (("quiz_attempt", "user_id"),), _quizzes),
