@@ -67,7 +67,6 @@ class LoginResult:
     message: str | None = None
     delay: float = 0.0
     status: int = 200  # 401 wrong credentials, 429 locked or paced
-    checked: bool = True  # False: refused before any password check
 
 
 def _verify(user: User | None, password: str) -> bool:
@@ -92,13 +91,11 @@ def authenticate(s: Session, email: str, password: str, address: str, cfg: dict,
     if not keys.known_device and not throttle.take_address_turn(s, keys.address, now, cfg):
         s.commit()
         return LoginResult(None, f"Trop de tentatives depuis ce réseau. Patientez {cfg['LOGIN_ADDRESS_PACE_SECONDS']} "
-                                 "secondes, puis réessayez.", status=429, checked=False)
+                                 "secondes, puis réessayez.", status=429)
     if not throttle.reserve_attempt(s, keys.counter, now, cfg):
         s.commit()
         minutes = throttle.locked_minutes(s, keys.counter, now, cfg)
-        return LoginResult(None, f"Trop de tentatives infructueuses sur ce compte. Par sécurité, la connexion est "
-                                 f"bloquée pendant encore {plural(minutes, 'minute')}, sauf depuis un appareil "
-                                 "où ce compte s'est déjà connecté.", status=429, checked=False)
+        return LoginResult(None, _locked_message(f"encore {plural(minutes, 'minute')}"), status=429)
     s.commit()
     ok = _verify(user, password)
     if ok and user.active:
@@ -112,12 +109,15 @@ def authenticate(s: Session, email: str, password: str, address: str, cfg: dict,
     count = throttle.count_of(s, keys.counter, now, cfg)
     delay = cfg["LOGIN_DELAY_SECONDS"] if count >= cfg["LOGIN_FAILURES_BEFORE_DELAY"] else 0.0
     if count >= cfg["LOGIN_FAILURES_BEFORE_LOCK"]:
-        return LoginResult(None, "Trop de tentatives infructueuses sur ce compte. Par sécurité, la connexion est "
-                                 f"bloquée pendant {plural(cfg['LOGIN_LOCK_MINUTES'], 'minute')}, sauf depuis un "
-                                 "appareil où ce compte s'est déjà connecté.", delay, 429)
+        return LoginResult(None, _locked_message(plural(cfg["LOGIN_LOCK_MINUTES"], "minute")), delay, 429)
     if ok and not user.active:
         return LoginResult(None, "Ce compte est désactivé. Adressez-vous à votre administrateur.", delay, 401)
     return LoginResult(None, "Adresse ou mot de passe incorrect.", delay, 401)
+
+
+def _locked_message(how_long: str) -> str:
+    return (f"Trop de tentatives infructueuses sur ce compte. Par sécurité, la connexion est bloquée pendant "
+            f"{how_long}, sauf depuis un appareil où ce compte s'est déjà connecté.")
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
