@@ -127,6 +127,11 @@ def test_control_characters_in_a_reflection_but_line_breaks_kept(app, make_user,
     data = {"text": "Premier paragraphe\u0000", "action": "save", "revision": rev,
             "csrf_token": csrf_token(client, "/exercices/alpha-chantier")}
     assert client.post("/exercices/alpha-chantier", data=data).status_code == 400
+    for revision in ("²", "9" * 40):
+        odd = dict(data, text="Brouillon", revision=revision)
+        assert client.post("/exercices/alpha-chantier", data=odd).status_code < 500, revision
+    page = client.get("/exercices/alpha-chantier").get_data(as_text=True)
+    data["revision"] = re.search(r'name="revision" value="(\d+)"', page).group(1)
     data["text"] = "Premier paragraphe.\r\n\r\n\tSecond paragraphe."
     assert client.post("/exercices/alpha-chantier", data=data).status_code == 302
     assert "Second paragraphe." in client.get("/exercices/alpha-chantier").get_data(as_text=True)
