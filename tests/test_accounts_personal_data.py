@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from training import db
 from training.accounts.models import User
-from training.accounts.personal_data import purge_expired_reflections
+from training.privacy.erase import purge_expired_reflections
 from training.cohorts.models import Cohort
 from training.learning.models import Reflection
 from tests.conftest import PASSWORD, csrf_token
@@ -34,7 +34,7 @@ def test_export_has_everything_but_reflection_text(app, make_user, client, login
     assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
     data = r.get_json()
     assert data["compte"]["nom"] == "Bérénice Export"
-    assert data["reflexions"][0]["exercice"] == "alpha-chantier"
+    assert data["réflexions"][0]["exercice"] == "alpha-chantier"
     assert TEXT not in r.get_data(as_text=True)
 
 

@@ -139,3 +139,133 @@ def test_roster_pages_are_hidden_from_others(client, make_user, make_cohort, log
         for path in paths:
             assert client.get(path).status_code == 404, (user.role, path)
         client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/")})
+
+
+def _preview(client, cohort, content: bytes, token):
+    import html
+
+    r = _upload(client, cohort, content, token)
+    return r, html.unescape(r.get_data(as_text=True))
+
+
+def test_csv_unbalanced_quote_is_a_bad_line_never_merged_into_a_name(client, make_user, make_cohort, login, app):
+    trainer = make_user("trainer")
+    cohort = make_cohort(trainer)
+    login(trainer)
+    token = csrf_token(client, f"/cohortes/{cohort.id}/participants")
+    content = 'Nom;Structure\nLéa Martin;"Habitat Sud\nOmar Diallo;ADDAP 13\nSara Kone;Logirem\n'.encode()
+    r, html = _preview(client, cohort, content, token)
+    assert r.status_code == 422
+    assert "Ligne 2 : guillemets mal fermés" in html
+    assert "Omar Diallo" in html and "Sara Kone" in html  # the next lines are read as lines
+    assert "Habitat Sud\nOmar" not in html and 'name="confirm"' not in html
+    assert _count(app, cohort.id) == 0
+
+
+def test_csv_oversized_field_nul_bytes_and_bad_header_are_refused_cleanly(client, make_user, make_cohort, login, app):
+    trainer = make_user("trainer")
+    cohort = make_cohort(trainer)
+    login(trainer)
+    token = csrf_token(client, f"/cohortes/{cohort.id}/participants")
+    huge = ("Nom;Structure\nLéa Martin;" + "x" * 131_073 + "\nOmar Diallo;ADDAP\n").encode()
+    r, html = _preview(client, cohort, huge, token)
+    assert r.status_code == 422 and "Ligne 2 : ligne trop longue" in html and "Omar Diallo" in html
+    quoted = ('Nom;Structure\n"' + "y" * 131_073 + '";ADDAP\n').encode()
+    r, html = _preview(client, cohort, quoted, token)
+    assert r.status_code == 422 and "Ligne 2 : ligne trop longue" in html
+    r, html = _preview(client, cohort, b"Nom;Structure\nL\x00a Martin;ADDAP\n", token)
+    assert r.status_code == 422 and "Ligne 2 : caractère de contrôle non permis" in html
+    r, html = _preview(client, cohort, b'"Nom;Structure\nLea Martin;ADDAP\n', token)
+    assert r.status_code == 422 and "Ligne 1 : guillemets mal fermés" in html and "en-tête attendu" in html
+    assert _count(app, cohort.id) == 0
+
+
+def test_csv_names_the_columns_it_ignores(client, make_user, make_cohort, login, app):
+    trainer = make_user("trainer")
+    cohort = make_cohort(trainer)
+    login(trainer)
+    token = csrf_token(client, f"/cohortes/{cohort.id}/participants")
+    r, html = _preview(client, cohort, "Nom;Téléphone;Structure;Date de naissance\nLéa Martin;0600;ADDAP;1990\n"
+                       .encode(), token)
+    assert r.status_code == 200
+    assert "Colonnes ignorées\u00a0: «\u00a0Téléphone\u00a0», «\u00a0Date de naissance\u00a0»" in html
+    assert "0600" not in html
+
+
+def test_csv_email_column_creates_accounts_with_one_time_links(client, make_user, make_cohort, login, app):
+    trainer = make_user("trainer")
+    cohort = make_cohort(trainer)
+    existing = make_user(name="Inès Déjà", email="ines@exemple.fr")
+    colleague = make_user("trainer", email="formateur@exemple.fr")
+    login(trainer)
+    token = csrf_token(client, f"/cohortes/{cohort.id}/participants")
+    bad = "Nom;Courriel\nLéa Martin;lea@exemple\nPaul Roux;formateur@exemple.fr\n".encode()
+    r, html = _preview(client, cohort, bad, token)
+    assert r.status_code == 422
+    assert "Ligne 2 : adresse électronique invalide" in html and "Ligne 3 : formateur@exemple.fr est l'adresse" in html
+    good = "Nom;Adresse électronique;Structure\nLéa Martin;Lea@Exemple.fr;ADDAP\nInès Déjà;ines@exemple.fr;\nOmar Diallo;;Logirem\n"
+    r, html = _preview(client, cohort, good.encode(), token)
+    assert r.status_code == 200 and "1 compte sera créé" in html and "vous verrez les liens" in html
+    payload = re.search(r'name="payload" value="([^"]+)"', html).group(1)
+    r = client.post(f"/cohortes/{cohort.id}/participants/import", data={"confirm": "oui", "payload": payload,
+                                                                        "csrf_token": token})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "3 personnes importées" in html and "Ce lien ne sera plus affiché" in html
+    links = re.findall(r"http://localhost/reinitialiser/[\w-]+", html)
+    assert len(links) == 1 and "lea@exemple.fr" in html
+    with app.app_context():
+        s = db.session()
+        rows = {p.full_name: p for p in s.scalars(select(Participant).where(Participant.cohort_id == cohort.id))}
+        assert rows["Inès Déjà"].user_id == existing.id and rows["Omar Diallo"].user_id is None
+        assert rows["Léa Martin"].user_id is not None and colleague.id not in {p.user_id for p in rows.values()}
+    # The person opens the link, chooses a password and signs in to the cohort.
+    person = app.test_client()
+    page = person.get(links[0].replace("http://localhost", ""))
+    assert page.status_code == 200
+    path = links[0].replace("http://localhost", "")
+    person.post(path, data={"new_password": "mon-mot-de-passe-1", "confirm": "mon-mot-de-passe-1",
+                            "csrf_token": csrf_token(person, path)})
+    r = person.post("/connexion", data={"email": "lea@exemple.fr", "password": "mon-mot-de-passe-1",
+                                        "csrf_token": csrf_token(person, "/connexion")})
+    assert r.status_code == 302
+    assert person.get(path).status_code == 410  # used once
+
+
+def test_csv_invitations_are_mailed_when_smtp_is_configured(make_app, make_user, make_cohort, monkeypatch):
+    import smtplib
+
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            assert (host, port) == ("smtp.exemple.fr", 25)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, msg):
+            sent.append((msg["To"], msg.get_content()))
+
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    app = make_app(SMTP_HOST="smtp.exemple.fr", SMTP_FROM="formation@exemple.fr")
+    client = app.test_client()
+    with app.app_context():
+        from training.accounts.services import create_user
+        from training.cohorts.services import create_cohort
+        from datetime import date
+        s = db.session()
+        trainer = create_user(s, "f@exemple.fr", "Formatrice", "trainer", "mot-de-passe-solide")
+        cohort = create_cohort(s, trainer, "Groupe", "complet", "", date(2026, 12, 1), date(2026, 12, 2), {"complet"})
+        s.commit()
+    client.post("/connexion", data={"email": "f@exemple.fr", "password": "mot-de-passe-solide",
+                                    "csrf_token": csrf_token(client, "/connexion")})
+    token = csrf_token(client, f"/cohortes/{cohort.id}/participants")
+    r = _upload(client, cohort, "Nom;E-mail\nLéa Martin;lea@exemple.fr\n".encode(), token)
+    payload = re.search(r'name="payload" value="([^"]+)"', r.get_data(as_text=True)).group(1)
+    html = client.post(f"/cohortes/{cohort.id}/participants/import",
+                       data={"confirm": "oui", "payload": payload, "csrf_token": token}).get_data(as_text=True)
+    assert "1 invitation envoyée par courriel" in html and "/reinitialiser/" not in html
+    assert len(sent) == 1 and "lea@exemple.fr" in sent[0][0] and "/reinitialiser/" in sent[0][1]

@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # From the command line or gunicorn: the readable list, not a traceback.
         print(f"Démarrage impossible :\n{exc}", file=sys.stderr)
         raise SystemExit(1) from None
+    register_input_guards(app)
     register_blueprints(app)
     register_security(app)
     register_errors(app)
@@ -42,6 +43,13 @@ def load_course(app: Flask) -> None:
                                                       Path(app.config["REPORT_PATH"]))
 
 
+def register_input_guards(app: Flask) -> None:
+    """Before the blueprints: the bounded `int` converter must exist when their routes are added."""
+    from . import inputs
+
+    inputs.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .attendance import bp as attendance_bp
@@ -51,10 +59,11 @@ def register_blueprints(app: Flask) -> None:
     from .learning import bp as learning_bp
     from .main import bp as main_bp
     from .presentation import bp as presentation_bp
+    from .privacy import bp as privacy_bp
     from .surveys import bp as surveys_bp
 
     for bp in (main_bp, accounts_bp, content_views.bp, learning_bp, cohorts_bp, attendance_bp, documents_bp,
-               presentation_bp, surveys_bp):
+               presentation_bp, surveys_bp, privacy_bp):
         app.register_blueprint(bp)
 
 

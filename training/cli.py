@@ -230,7 +230,7 @@ def restore_command(backup: Path, yes: bool):
 @with_appcontext
 def purge_command():
     """Delete reflections whose retention period after the cohort's end has run out (run daily)."""
-    from .accounts.personal_data import purge_expired_reflections
+    from .privacy.erase import purge_expired_reflections
 
     s = db.session()
     n = purge_expired_reflections(s, current_app.config["REFLECTION_RETENTION_DAYS"])

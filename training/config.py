@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,14 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_HOPS": 0,  # number of trusted reverse proxies setting X-Forwarded-*
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "LOGIN_FAILURES_BEFORE_DELAY": 3,
-    "LOGIN_FAILURES_BEFORE_LOCK": 6,
+    "LOGIN_FAILURES_BEFORE_LOCK": 12,  # per account, from devices that never signed in to it
+    "LOGIN_ADDRESS_FAILURES_BEFORE_PACING": 50,  # per address: then one check every PACE seconds
+    "LOGIN_ADDRESS_PACE_SECONDS": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_DELAY_SECONDS": 1.0,
     "RESET_LINK_HOURS": 48,
+    "REMEMBER_DAYS": 30,  # « rester connecté », stated on the privacy page
+    "KNOWN_DEVICE_DAYS": 180,  # the cookie that lets a device pass an account's lock
     "REFLECTION_MAX_CHARS": 8000,
     "REFLECTION_RETENTION_DAYS": 365,
     "SURVEY_MIN_RESPONSES": 5,  # survey results appear from this many answers, then by batches of as many
@@ -108,6 +113,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     https = bool(values["HTTPS"])
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=https,
+        REMEMBER_COOKIE_DURATION=timedelta(days=values["REMEMBER_DAYS"]),
+        PERMANENT_SESSION_LIFETIME=timedelta(days=values["REMEMBER_DAYS"]),
         REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=https,
         # Forms stay valid for a whole session: a trainee may write for a long time.
         WTF_CSRF_TIME_LIMIT=None, WTF_I18N_ENABLED=False, SEND_FILE_MAX_AGE_DEFAULT=3600,

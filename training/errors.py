@@ -17,14 +17,15 @@ MESSAGES = {
 }
 
 
-def _page(code: int, detail: str | None = None):
+def page(code: int, detail: str | None = None):
+    """The French error page for `code`, with an optional more precise explanation."""
     title, text = MESSAGES[code]
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
 
 def init_app(app: Flask) -> None:
     for code in MESSAGES:
-        app.register_error_handler(code, lambda exc, code=code: _page(code))
+        app.register_error_handler(code, lambda exc, code=code: page(code))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
@@ -32,5 +33,5 @@ def init_app(app: Flask) -> None:
         recover = app.extensions.get("training.csrf_recovery", {}).get(request.endpoint)
         if recover is not None:
             return recover()
-        return _page(400, "Le formulaire a expiré ou n'est pas valide (jeton de sécurité manquant). "
+        return page(400, "Le formulaire a expiré ou n'est pas valide (jeton de sécurité manquant). "
                           "Rechargez la page : ce que vous aviez saisi dans un brouillon enregistré est conservé.")

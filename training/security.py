@@ -1,6 +1,8 @@
 """Login manager, CSRF protection, security headers and the schema gate."""
 from __future__ import annotations
 
+import time
+
 from flask import Flask, render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
@@ -15,6 +17,7 @@ login_manager.login_view = "accounts.login"
 login_manager.login_message = "Connectez-vous pour accéder à cette page."
 login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
+login_manager.id_attribute = "session_key"
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -23,11 +26,19 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 @login_manager.user_loader
 def _load_user(key: str):
-    from .accounts.models import User
+    """The user of a session or remember-me key, if it is still valid (see User.session_key)."""
+    from flask import current_app
 
-    try:
-        user_id, version = (int(x) for x in key.split(":"))
-    except ValueError:
+    from .accounts.models import User
+    from .inputs import parse_id, parse_small_int
+
+    parts = key.split(":") if isinstance(key, str) else []
+    if len(parts) != 3:
+        return None
+    user_id, version, issued = parse_id(parts[0]), parse_id(parts[1]), parse_small_int(parts[2], 0, 10**12)
+    if user_id is None or version is None or issued is None:
+        return None
+    if time.time() - issued > current_app.config["REMEMBER_DAYS"] * 86400:
         return None
     user = db.session().get(User, user_id)
     if user is None or user.session_version != version or not user.active:

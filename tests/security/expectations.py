@@ -12,14 +12,17 @@ Rules name the identities that are let through:
   MANAGER     the trainer of cohort 1 and admins
   STAFF       any trainer and admins
   ADMIN       admins only
-  OWNER       the « owner » trainee only (their quiz attempt, their survey link)
+  OWNER       the « owner » trainee only (their quiz attempt)
+  PARTICIPANT the trainees of cohort 1 (their own survey, signed in)
+  JOIN        holders of a cohort's join code who are not staff (trainers and admins are never enrolled)
   TOKEN       anyone holding the secret in the URL (reset link, survey link, self-sign code)
 None means the method is not offered.
 """
 from __future__ import annotations
 
-PUBLIC, SIGNED_IN, ANON_ONLY, MEMBER, MANAGER, STAFF, ADMIN, OWNER, TOKEN = (
-    "public", "signed_in", "anon_only", "member", "manager", "staff", "admin", "owner", "token")
+PUBLIC, SIGNED_IN, ANON_ONLY, MEMBER, MANAGER, STAFF, ADMIN, OWNER, TOKEN, PARTICIPANT = (
+    "public", "signed_in", "anon_only", "member", "manager", "staff", "admin", "owner", "token", "participant")
+JOIN = "join"
 
 ALLOWED = {
     PUBLIC: {"anonymous", "owner", "peer", "outsider", "trainer", "other_trainer", "admin"},
@@ -30,6 +33,8 @@ ALLOWED = {
     STAFF: {"trainer", "other_trainer", "admin"},
     ADMIN: {"admin"},
     OWNER: {"owner"},
+    PARTICIPANT: {"owner", "peer"},
+    JOIN: {"anonymous", "owner", "peer", "outsider"},
     TOKEN: {"anonymous", "owner", "peer", "outsider", "trainer", "other_trainer", "admin"},
 }
 
@@ -84,7 +89,7 @@ EXPECT: dict[str, tuple[str | None, str | None]] = {
     "cohorts.roster_import": (None, MANAGER),
     "cohorts.dashboard": (MANAGER, None),
     "cohorts.join": (SIGNED_IN, SIGNED_IN),
-    "cohorts.signup": (TOKEN, TOKEN),
+    "cohorts.signup": (JOIN, JOIN),
     "attendance.sessions": (MANAGER, None),
     "attendance.sessions_add": (None, MANAGER),
     "attendance.sheet": (MANAGER, None),
@@ -108,6 +113,10 @@ EXPECT: dict[str, tuple[str | None, str | None]] = {
     "presentation.save_synthesis": (None, MANAGER),
     "surveys.manage": (MANAGER, MANAGER),
     "surveys.answer": (TOKEN, TOKEN),
+    "surveys.answer_signed_in": (PARTICIPANT, PARTICIPANT),
+    "surveys.thanks": (PUBLIC, None),
+    "main.accessibility": (PUBLIC, None),
+    "main.favicon": (PUBLIC, None),
     "elearning.module_package": (STAFF, None),
     "elearning.path_package": (STAFF, None),
 }
@@ -131,9 +140,11 @@ def params_for(endpoint: str, arguments: set[str], ids: dict) -> dict:
         "cohort_id": ids["cohort_id"], "user_id": ids["user_id"], "participant_id": ids["participant_id"],
         "session_id": ids["session_id"], "attempt_id": ids["attempt_id"], "first": 5, "last": 8, "number": 8,
         "module_slug": "alpha", "exercise_slug": "alpha-chantier", "section": "quoi", "phase": "debut",
-        "filename": "css/app.css", "fmt": "scorm2004", "slug": SLUGS.get(endpoint, "alpha"),
-        "token": ids.get("survey_token") if endpoint.startswith("surveys.") else ids.get("reset_token", "x" * 43),
-        "code": ids["self_sign_code"] if endpoint.startswith("attendance.") else ids["join_code"],
+        "filename": "css/app.css", "kind": "chaud",
+        "fmt": "pdf" if endpoint == "learning.journal_download" else "scorm2004", "slug": SLUGS.get(endpoint, "alpha"),
+        "token": ids.get("reset_token", "x" * 43),
+        "code": {"attendance": ids["self_sign_code"], "surveys": ids["survey_coupon"]}.get(endpoint.split(".")[0],
+                                                                                          ids["join_code"]),
     }
     missing = arguments - set(values)
     assert not missing, f"{endpoint}: no value for path parameters {missing}: add them to params_for"

@@ -24,7 +24,7 @@ def scanned_world(sec_app):
     root.setLevel(logging.DEBUG)
     w = build(sec_app)
     owner = w.client("owner")
-    url = f"/questionnaire/{w.ids['survey_token']}"
+    url = f"/questionnaires/{w.ids['cohort_id']}/chaud"
     page = owner.get(url, follow_redirects=True)
     action, data = fill_form(page.get_data(as_text=True), SURVEY_FREE_TEXT, "questionnaire", url)
     assert action, "the survey form was not found"

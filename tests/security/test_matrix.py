@@ -9,10 +9,13 @@ from __future__ import annotations
 import pytest
 
 from tests.security.conftest import diff, snapshot
-from tests.security.expectations import ALLOWED, ANON_ONLY, EXPECT, TOKEN, params_for
+from tests.security.expectations import ALLOWED, ANON_ONLY, EXPECT, JOIN, TOKEN, params_for
 from tests.security.world import IDENTITIES, csrf_from
 
 DENIED_SIGNED_IN = {403, 404}
+# A quiz posted with an expired form is not lost: it is refused, then its ticks are carried to a fresh
+# form (303), writing nothing. Every other POST answers 400.
+CSRF_RECOVERY = {"learning.quiz_post"}
 
 
 def routes(app):
@@ -78,7 +81,7 @@ def test_get_matrix_and_no_get_writes(sec_app, world, record_property):
             if allowed == is_denied(ident, r):
                 problems.append(f"{ident} GET {url} ({rule.endpoint}): {r.status_code}, expected "
                                 f"{'allowed' if allowed else 'denied'}")
-        if expected == TOKEN:
+        if expected in (TOKEN, JOIN):
             forged = url_for_rule(sec_app, rule, world.ids, token="A" * 40, code="ZZZZZZ")
             for ident in IDENTITIES:
                 r = world.client(ident).get(forged)
@@ -125,7 +128,7 @@ def test_csrf_refused_on_every_post(sec_app, world):
         for ident in IDENTITIES:
             for data in ({}, {"csrf_token": "forged-token"}):
                 r = world.client(ident).post(url, data=data)
-                if r.status_code != 400:
+                if r.status_code != 400 and not (r.status_code == 303 and rule.endpoint in CSRF_RECOVERY):
                     problems.append(f"{ident} POST {url} without a valid CSRF token: {r.status_code}")
         changed = diff(before, snapshot(sec_app))
         if changed:

@@ -109,16 +109,20 @@ def build(app, names: dict[str, str] | None = None) -> World:
     _submit_reflection(owner, "alpha-guetteur", f"Brouillon {PRIVATE_DRAFT}", action="save")
     w.ids["attempt_id"] = int(_take_quiz(owner).rstrip("/").split("/")[-1])
     with app.app_context():
-        w.ids["survey_token"] = survey_token(app, w.ids["participant_id"])
+        w.ids["survey_coupon"] = survey_coupon(app, w.ids["cohort_id"], w.ids["roomonly_id"])
         w.ids["self_sign_code"] = self_sign_code(app, w.ids["session_id"])
     return w
 
 
-def survey_token(app, participant_id: int) -> str:
-    """A participant's personal survey link token (one adapter, so the suite follows the survey design)."""
-    from training.surveys.tokens import make_token
+def survey_coupon(app, cohort_id: int, participant_id: int) -> str:
+    """A paper coupon for the participant without an account (issued once, as the trainer would print it)."""
+    from training.cohorts.models import Cohort, Participant
+    from training.surveys.coupons import issue_coupons
 
-    return make_token(participant_id, "chaud")
+    s = db.session()
+    issued = issue_coupons(s, s.get(Cohort, cohort_id), "chaud", [s.get(Participant, participant_id)], date.today())
+    s.commit()
+    return issued[0].code
 
 
 def self_sign_code(app, session_id: int) -> str:

@@ -47,6 +47,9 @@ class UserForm(FlaskForm):
 
 
 class NewUserForm(UserForm):
+    # Least privilege first: a new account is a trainee unless the admin chooses otherwise.
+    role = SelectField("Rôle", default="trainee",
+                       choices=[SelectChoice(k, ROLE_LABELS[k]) for k in ("trainee", "trainer", "admin")])
     password = PasswordField("Mot de passe initial", validators=[
         DataRequired(REQUIRED), Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
                                        message=f"De {PASSWORD_MIN} à {PASSWORD_MAX} caractères.")])

@@ -1,6 +1,7 @@
 """Accounts: users and their roles, login throttling, one-time password reset links."""
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -23,7 +24,8 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    # Bumped on password change or deactivation: invalidates every open session.
+    # Bumped on logout, password change, deactivation or « déconnecter partout »: ends every session
+    # and every remember-me cookie of the person.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -35,6 +37,14 @@ class User(UserMixin, Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    def session_key(self) -> str:
+        """What the session and the remember-me cookie hold: id, session version, time of sign-in.
+
+        `training.security` refuses a key whose version is not the user's (logout, password
+        change, deactivation and « déconnecter partout » bump it) or older than REMEMBER_DAYS.
+        """
+        return f"{self.id}:{self.session_version}:{int(time.time())}"
 
     @property
     def is_admin(self) -> bool:
@@ -50,7 +60,8 @@ class User(UserMixin, Base):
 
 
 class LoginFailure(Base):
-    """Recent failed logins per key ("account:<email>" or "address:<ip>")."""
+    """Attempt counters per key ("account:<email>", "device:<id>:<user id>" or "address:<ip>");
+    `locked_until` paces an address (see `training.accounts.throttle`)."""
 
     __tablename__ = "login_failure"
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..wording import pluralise
-from .models import ROLES, LoginFailure, ResetToken, User
+from . import throttle
+from .models import ROLES, ResetToken, User
 
 _hasher = PasswordHasher()  # Argon2id with the library's current defaults
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
@@ -66,64 +67,58 @@ class LoginResult:
     user: User | None
     message: str | None = None
     delay: float = 0.0
+    status: int = 200  # 401 wrong credentials, 429 locked or paced
 
 
-def _failure(s: Session, key: str) -> LoginFailure | None:
-    return s.scalar(select(LoginFailure).where(LoginFailure.key == key))
+def _verify(user: User | None, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    except (VerificationError, InvalidHashError):
+        return False
 
 
-def _locked_until(s: Session, keys: list[str], now: datetime) -> datetime | None:
-    locks = [f.locked_until for k in keys if (f := _failure(s, k)) and f.locked_until and f.locked_until > now]
-    return max(locks) if locks else None
+def authenticate(s: Session, email: str, password: str, address: str, cfg: dict,
+                 device_id: str | None = None, known_user_ids: frozenset[int] = frozenset()) -> LoginResult:
+    """Check credentials under the throttling of `training.accounts.throttle`.
 
-
-def authenticate(s: Session, email: str, password: str, address: str, cfg: dict) -> LoginResult:
-    """Check credentials with throttling per account and per address.
-
-    After LOGIN_FAILURES_BEFORE_DELAY failures each attempt is slowed; after
-    LOGIN_FAILURES_BEFORE_LOCK the account and the address are locked for LOGIN_LOCK_MINUTES.
-    Writes failure counters; the caller commits.
+    Commits the attempt's reservation before checking the password, so that parallel
+    requests see it (that commit is the point: a lock must hold across workers); the caller
+    commits the rest.
     """
     now = utcnow()
     email = normalise_email(email)
-    keys = [f"account:{email}", f"address:{address}"]
-    until = _locked_until(s, keys, now)
-    if until:
-        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-        return LoginResult(None, f"Trop de tentatives infructueuses. Par sécurité, la connexion est "
-                                 f"bloquée pendant encore {pluralise(minutes, 'minute')}.")
     user = s.scalar(select(User).where(User.email == email))
-    ok = False
-    try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
-    except (VerificationError, InvalidHashError):
-        ok = False
+    keys = throttle.keys_for(email, user.id if user else None, address, device_id, known_user_ids)
+    if not keys.known_device and not throttle.take_address_turn(s, keys.address, now, cfg):
+        s.commit()
+        return LoginResult(None, f"Trop de tentatives depuis ce réseau. Patientez {cfg['LOGIN_ADDRESS_PACE_SECONDS']} "
+                                 "secondes, puis réessayez.", status=429)
+    if not throttle.reserve_attempt(s, keys.counter, now, cfg):
+        s.commit()
+        minutes = throttle.locked_minutes(s, keys.counter, now, cfg)
+        return LoginResult(None, _locked_message(f"encore {pluralise(minutes, 'minute')}"), status=429)
+    s.commit()
+    ok = _verify(user, password)
     if ok and user.active:
-        for k in keys:
-            if f := _failure(s, k):
-                s.delete(f)
+        throttle.release_attempt(s, keys.counter)
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
         user.last_login_at = now
         return LoginResult(user)
-    worst = 0
-    for k in keys:
-        f = _failure(s, k) or LoginFailure(key=k, count=0)
-        if f.last_at and now - f.last_at > timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"]):
-            f.count = 0
-        f.count += 1
-        f.last_at = now
-        if f.count >= cfg["LOGIN_FAILURES_BEFORE_LOCK"]:
-            f.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-        s.add(f)
-        worst = max(worst, f.count)
-    if worst >= cfg["LOGIN_FAILURES_BEFORE_LOCK"]:
-        return LoginResult(None, f"Trop de tentatives infructueuses. Par sécurité, la connexion est bloquée "
-                                 f"pendant {cfg['LOGIN_LOCK_MINUTES']} minutes.")
-    delay = cfg["LOGIN_DELAY_SECONDS"] if worst >= cfg["LOGIN_FAILURES_BEFORE_DELAY"] else 0.0
+    throttle.record_address_failure(s, keys.address, now, cfg)
+    throttle.forget_old(s, now)
+    count = throttle.count_of(s, keys.counter, now, cfg)
+    delay = cfg["LOGIN_DELAY_SECONDS"] if count >= cfg["LOGIN_FAILURES_BEFORE_DELAY"] else 0.0
+    if count >= cfg["LOGIN_FAILURES_BEFORE_LOCK"]:
+        return LoginResult(None, _locked_message(pluralise(cfg["LOGIN_LOCK_MINUTES"], "minute")), delay, 429)
     if ok and not user.active:
-        return LoginResult(None, "Ce compte est désactivé. Adressez-vous à votre administrateur.", delay)
-    return LoginResult(None, "Adresse ou mot de passe incorrect.", delay)
+        return LoginResult(None, "Ce compte est désactivé. Adressez-vous à votre administrateur.", delay, 401)
+    return LoginResult(None, "Adresse ou mot de passe incorrect.", delay, 401)
+
+
+def _locked_message(how_long: str) -> str:
+    return (f"Trop de tentatives infructueuses sur ce compte. Par sécurité, la connexion est bloquée pendant "
+            f"{how_long}, sauf depuis un appareil où ce compte s'est déjà connecté.")
 
 
 def _token_hash(token: str) -> str:
@@ -151,10 +146,17 @@ def find_reset_token(s: Session, token: str) -> ResetToken | None:
     return rt
 
 
+def end_all_sessions(s: Session, user: User) -> None:
+    """Every session and remember-me cookie of the user stops working (their key holds the old version)."""
+    s.execute(update(User).execution_options(synchronize_session=False).where(User.id == user.id)
+              .values(session_version=User.session_version + 1))
+    s.refresh(user, ["session_version"])
+
+
 def set_password(s: Session, user: User, password: str) -> None:
     """Set a new password and close every open session of the user."""
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    end_all_sessions(s, user)
 
 
 def use_reset_token(s: Session, token: str, password: str) -> User:
@@ -181,4 +183,4 @@ def set_active(s: Session, user: User, active: bool, actor: User) -> None:
         raise AccountError("Vous ne pouvez pas désactiver votre propre compte.")
     user.active = active
     if not active:
-        user.session_version += 1
+        end_all_sessions(s, user)

@@ -13,8 +13,9 @@ from ..permissions import require, role_required
 from . import bp
 from .forms import ChangePasswordForm, EmptyForm, LoginForm, NewUserForm, ResetPasswordForm, UserForm
 from .models import User
-from .services import (AccountError, authenticate, change_password, create_user, find_reset_token,
-                       issue_reset_token, normalise_email, set_active, use_reset_token)
+from . import devices
+from .services import (AccountError, authenticate, change_password, create_user, end_all_sessions,
+                       find_reset_token, issue_reset_token, normalise_email, set_active, use_reset_token)
 
 
 def _safe_next(target: str | None) -> str:
@@ -30,25 +31,32 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         s = db.session()
+        device_id, known = devices.read(request.cookies)
         result = authenticate(s, form.email.data, form.password.data, request.remote_addr or "?",
-                              current_app.config)
+                              current_app.config, device_id, known)
         s.commit()
         if result.user:
             login_user(result.user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            devices.remember(response, device_id, known, result.user.id)
+            return response
         if result.delay:
             time.sleep(result.delay)
         flash(result.message, "error")
-        return render_template("accounts/login.html", form=form), 401 if "bloquée" not in result.message else 429
+        return render_template("accounts/login.html", form=form), result.status
     return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/deconnexion")
 @login_required
 def logout():
+    """End every session and remember-me cookie of the person, on every device."""
     if EmptyForm().validate_on_submit():
+        s = db.session()
+        end_all_sessions(s, current_user)
+        s.commit()
         logout_user()
-        flash("Vous êtes déconnecté.", "info")
+        flash("Vous êtes déconnecté, sur cet appareil comme sur les autres.", "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -163,39 +171,20 @@ def user_toggle(user_id: int):
     return redirect(url_for("accounts.users"))
 
 
-@bp.get("/admin/utilisateurs/<int:user_id>/donnees")
+@bp.post("/admin/utilisateurs/<int:user_id>/deconnecter")
 @role_required("admin")
-def user_export(user_id: int):
-    import json
-
-    from .personal_data import export_person
-
+def user_sign_out(user_id: int):
+    """« Déconnecter partout »: every session and remember-me cookie of the person stops working."""
     user = get_user_or_404(user_id)
-    body = json.dumps(export_person(db.session(), user), ensure_ascii=False, indent=2)
-    return current_app.response_class(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="donnees-personne-{user.id}.json"'})
-
-
-@bp.post("/admin/utilisateurs/<int:user_id>/effacer")
-@role_required("admin")
-def user_erase(user_id: int):
-    from .personal_data import anonymise_person, delete_person
-
-    user = get_user_or_404(user_id)
-    mode = request.form.get("mode")
-    if not EmptyForm().validate_on_submit() or mode not in ("anonymiser", "supprimer") \
-            or request.form.get("confirm") != "oui":
-        flash("Cochez la confirmation et choisissez « anonymiser » ou « supprimer ».", "error")
-        return redirect(url_for("accounts.user_edit", user_id=user.id))
-    s = db.session()
-    try:
-        (anonymise_person if mode == "anonymiser" else delete_person)(s, user, current_user)
-    except ValueError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("accounts.user_edit", user_id=user.id))
-    s.commit()
-    flash("Compte anonymisé." if mode == "anonymiser" else "Compte et données supprimés.", "success")
-    return redirect(url_for("accounts.users"))
+    if EmptyForm().validate_on_submit():
+        s = db.session()
+        end_all_sessions(s, user)
+        s.commit()
+        flash(f"{user.display_name} est déconnecté sur tous ses appareils.", "success")
+        if user.id == current_user.id:
+            logout_user()
+            return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.user_edit", user_id=user.id))
 
 
 @bp.post("/admin/utilisateurs/<int:user_id>/lien")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_wtf.file import FileField, FileRequired
 
 from ..forms import Form as FlaskForm
-from ..forms import FrenchDateField
+from ..forms import FrenchDateField, YearRange
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
@@ -18,8 +18,8 @@ class CohortForm(FlaskForm):
     path_slug = SelectField("Parcours", choices=[])
     audience = SelectField("Public", choices=[])
     place = StringField("Lieu", validators=[Length(max=200)])
-    start_date = FrenchDateField("Premier jour")
-    end_date = FrenchDateField("Dernier jour")
+    start_date = FrenchDateField("Premier jour", validators=[YearRange()])
+    end_date = FrenchDateField("Dernier jour", validators=[YearRange()])
 
 
 class JoinForm(FlaskForm):

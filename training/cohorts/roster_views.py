@@ -13,8 +13,10 @@ from ..accounts.forms import EmptyForm
 from . import bp
 from .forms import AccountForm, ImportForm, ParticipantForm
 from .models import Participant
+from .invitations import can_mail, mail_invitations
 from .roster import RosterError, add_participant, give_account, import_roster, parse_roster, remove_participant
 from ..wording import pluralise
+from .roster_csv import MAX_IMPORT_BYTES
 from .views import get_managed_cohort_or_404
 
 
@@ -58,26 +60,39 @@ def roster_import(cohort_id: int):
     cohort = get_managed_cohort_or_404(cohort_id)
     s = db.session()
     if request.form.get("confirm") == "oui":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
-        try:
-            raw = base64.b64decode(request.form.get("payload", ""), validate=True)
-            n = import_roster(s, cohort, raw)
-        except (binascii.Error, ValueError) as exc:
-            s.rollback()
-            flash(f"Import annulé, rien n'a été enregistré : {exc}" if isinstance(exc, RosterError)
-                  else "Import annulé : le fichier transmis est illisible. Recommencez.", "error")
-            return redirect(url_for("cohorts.participants", cohort_id=cohort.id))
-        s.commit()
-        flash(f"{pluralise(n, 'personne importée')}.", "success")
-        return redirect(url_for("cohorts.participants", cohort_id=cohort.id))
+from ..wording import pluralise
+        return _confirm_import(cohort)
     form = ImportForm()
     if not form.validate_on_submit():
         return _roster_page(cohort, import_form=form, status=422)
-    raw = form.roster.data.read(300_000)
+    raw = form.roster.data.read(MAX_IMPORT_BYTES + 1)
     preview = parse_roster(s, cohort, raw)
     return render_template("cohorts/import_preview.html", cohort=cohort, preview=preview,
+                           mail=can_mail(current_app.config),
                            payload=base64.b64encode(raw).decode(), empty=EmptyForm()), 200 if preview.ok else 422
+
+
+def _confirm_import(cohort):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    s = db.session()
+    cfg = current_app.config
+    try:
+        raw = base64.b64decode(request.form.get("payload", ""), validate=True)
+        result = import_roster(s, cohort, raw, current_user, cfg["RESET_LINK_HOURS"])
+    except (binascii.Error, ValueError) as exc:
+        s.rollback()
+        flash(f"Import annulé, rien n'a été enregistré : {exc}" if isinstance(exc, RosterError)
+              else "Import annulé : le fichier transmis est illisible. Recommencez.", "error")
+        return redirect(url_for("cohorts.participants", cohort_id=cohort.id))
+    s.commit()
+    if not result.invitations:
+        flash(f"{pluralise(result.count, 'personne importée', 'personnes importées')}.", "success")
+        return redirect(url_for("cohorts.participants", cohort_id=cohort.id))
+    links = [(i.name, i.email, url_for("accounts.reset", token=i.token, _external=True)) for i in result.invitations]
+    mailed = mail_invitations(cfg, cohort.name, cfg["RESET_LINK_HOURS"], links) if can_mail(cfg) else set()
+    return render_template("cohorts/import_done.html", cohort=cohort, result=result, mailed=mailed,
+                           links=[x for x in links if x[1] not in mailed], hours=cfg["RESET_LINK_HOURS"])
 
 
 @bp.post("/cohortes/<int:cohort_id>/participants/<int:participant_id>/compte")

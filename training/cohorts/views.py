@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from .. import db
+from ..inputs import parse_id
 from ..accounts.services import AccountError, create_user
 from ..content.views import registry
 from ..permissions import require, role_required
@@ -103,9 +104,9 @@ def trainers(cohort_id: int):
     s = db.session()
     form = TrainerForm()
     try:
-        if request.form.get("remove", "").isdigit():
+        if (remove_id := parse_id(request.form.get("remove"))) is not None:
             if EmptyForm().validate_on_submit():
-                remove_trainer(cohort, int(request.form["remove"]), current_user)
+                remove_trainer(cohort, remove_id, current_user)
         elif form.validate_on_submit():
             added = add_trainer(s, cohort, form.email.data)
             flash(f"{added.display_name} co-anime désormais ce groupe.", "success")

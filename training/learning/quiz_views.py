@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import db
+from ..inputs import parse_small_int
 from ..content.model import POSITIONING_SCALE
 from ..content.views import registry
 from . import bp
@@ -140,7 +141,7 @@ def positioning(slug: str, phase: str):
         if not EmptyForm().validate_on_submit():
             abort(400)
         raw = {st.slug: request.form.get(f"s-{st.slug}", "") for st in pos.statements}
-        values = {k: int(v) for k, v in raw.items() if v.isdigit()}
+        values = {k: n for k, v in raw.items() if (n := parse_small_int(v, 0, 100)) is not None}
         s = db.session()
         try:
             save_positioning(s, current_user, pos, phase, values)

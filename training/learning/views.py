@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user, login_required
 
 from .. import db
+from ..inputs import parse_id
 from ..content.views import get_module_or_404, registry
 from ..permissions import require
 from . import bp
@@ -174,7 +175,7 @@ def share_toggle(slug: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     raw = request.form.get("cohort", "")
-    cohort_id = int(raw) if raw.isdigit() else None
+    cohort_id = parse_id(raw)
     try:
         share(s, current_user, r, cohort_id, {c.id for c in user_cohorts(s, current_user.id)})
     except LearningError as exc:
@@ -189,7 +190,7 @@ def share_toggle(slug: str):
 @bp.get("/journal")
 @login_required
 def journal():
-    from ..accounts.personal_data import retention_deadline
+    from ..privacy.erase import retention_deadline
     from .journal import journal_entries
 
     s = db.session()
