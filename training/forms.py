@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
+from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 
@@ -22,6 +25,14 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 class Form(FlaskForm):
     class Meta:
         locales = ["fr_FR", "fr"]
+
+        def wrap_formdata(self, form, formdata):
+            # Flask-WTF feeds a JSON body to the form as if it were form fields, numbers and lists
+            # included, which the validators do not expect. Our forms are HTML forms: a JSON body
+            # fills no field, so it gets the form's French errors instead of a 500.
+            if formdata is _Auto and request.is_json:
+                return ImmutableMultiDict()
+            return super().wrap_formdata(form, formdata)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

@@ -22,7 +22,8 @@ from tests.security.world import build
 
 IDENTITIES = ("anonymous", "owner", "trainer", "admin")
 # Routes that end a session or a person: tried last, so the others keep their identities.
-LAST = ("accounts.password", "accounts.user_toggle", "accounts.user_erase", "accounts.logout", "cohorts.archive",
+LAST = ("accounts.password", "accounts.user_toggle", "privacy.user_erase", "accounts.user_sign_out",
+        "privacy.participant_anonymise", "accounts.logout", "cohorts.archive",
         "cohorts.participant_remove", "attendance.session_cancel")
 EXAMPLES = 8
 

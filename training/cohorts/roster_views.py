@@ -60,7 +60,6 @@ def roster_import(cohort_id: int):
     cohort = get_managed_cohort_or_404(cohort_id)
     s = db.session()
     if request.form.get("confirm") == "oui":
-from ..wording import pluralise
         return _confirm_import(cohort)
     form = ImportForm()
     if not form.validate_on_submit():
