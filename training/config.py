@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "RESET_LINK_HOURS": 48,
     "REFLECTION_MAX_CHARS": 8000,
     "REFLECTION_RETENTION_DAYS": 365,
+    "SHARE_MIN_SUBMITTERS": 3,  # anonymous shares of an exercise appear once this many of the cohort submitted it
     "AUDIT_RETENTION_YEARS": 5,
     "SMTP_HOST": "",  # empty: no mail is sent; trainers hand over links themselves
     "SMTP_PORT": 25,

@@ -1,7 +1,7 @@
 """The cohort dashboard page."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import login_required
 
 from .. import db
@@ -19,4 +19,5 @@ def dashboard(cohort_id: int):
     s = db.session()
     reg = registry()
     return render_template("cohorts/dashboard.html", cohort=cohort, dash=build_dashboard(s, cohort, reg),
-                           shares=shared_reflections(s, cohort), reg=reg)
+                           shares=shared_reflections(s, cohort, current_app.config["SHARE_MIN_SUBMITTERS"]),
+                           reg=reg, min_submitters=current_app.config["SHARE_MIN_SUBMITTERS"])
