@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from ..cohorts.models import Cohort, Participant
 from ..content.model import LearningPath, Module, Registry
@@ -109,7 +109,8 @@ def path_progress(reg: Registry, path: LearningPath, snap: Snapshot, cohort: Coh
 
 
 def user_cohorts(s: Session, user_id: int) -> list[Cohort]:
-    return list(s.scalars(select(Cohort).join(Participant, Participant.cohort_id == Cohort.id)
+    return list(s.scalars(select(Cohort).options(lazyload(Cohort.trainers))
+                          .join(Participant, Participant.cohort_id == Cohort.id)
                           .where(Participant.user_id == user_id).order_by(Cohort.start_date.desc())))
 
 

@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user, login_required
 
 from .. import db
+from ..content.render import frozen
 from ..content.views import get_module_or_404, registry
 from ..permissions import require
 from . import bp
@@ -44,10 +45,11 @@ def module(slug: str):
     position = slugs.index(slug) if slug in slugs else -1
     prev_slug = slugs[position - 1] if position > 0 else None
     next_slug = slugs[position + 1] if 0 <= position < len(slugs) - 1 else None
-    return render_template("learning/module.html", m=m, reg=reg, snap=snap, form=EmptyForm(),
-                           progress=module_progress(reg, m, snap), exercises=reg.exercises_of(m),
-                           prev=reg.modules.get(prev_slug or ""), next=reg.modules.get(next_slug or ""),
-                           fiches=[reg.fiches_actions[n] for n in m.fiches_actions])
+    page = frozen("learning/_module_frozen.html", m.slug, m=m, exercises=reg.exercises_of(m),
+                  prev=reg.modules.get(prev_slug or ""), next=reg.modules.get(next_slug or ""),
+                  fiches=[reg.fiches_actions[n] for n in m.fiches_actions])
+    return render_template("learning/module.html", m=m, page=page, snap=snap,
+                           progress=module_progress(reg, m, snap))
 
 
 @bp.post("/modules/<slug>/lu/<section>")
@@ -70,8 +72,10 @@ def read(slug: str, section: str):
 
 def _exercise_page(exercise, form, reflection, status: int = 200, names=None, conflict=None):
     s = db.session()
+    brief = frozen("learning/_exercise_frozen.html", exercise.slug, ex=exercise,
+                   m=registry().modules[exercise.module_slug])
     return render_template(
-        "learning/exercise.html", ex=exercise, m=registry().modules[exercise.module_slug], form=form,
+        "learning/exercise.html", ex=exercise, brief=brief, form=form,
         reflection=reflection, versions=versions(s, reflection) if reflection else [],
         cohorts=user_cohorts(s, current_user.id), names=names or [], conflict=conflict,
         max_chars=current_app.config["REFLECTION_MAX_CHARS"], empty=EmptyForm()), status
