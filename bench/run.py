@@ -96,10 +96,14 @@ def bench_dataset(url: str, tlist: list[Target], args, label: str) -> tuple[dict
     rows: dict[str, list[dict]] = {t.name: [] for t in tlist}
     ratios: dict[str, list[float]] = {t.name: [] for t in tlist}
     info: dict = {}
-    with Server("bench.hello:app") as hello, Server("wsgi:app", app_env(url)) as app:
+    extra = {"GUNICORN_CMD_ARGS": args.gunicorn} if args.gunicorn else {}
+    with Server("bench.hello:app", extra) as hello, Server("wsgi:app", {**app_env(url), **extra}) as app:
         info["startup_app"], info["startup_hello"] = app.startup, hello.startup
         users = pools(app.port)
         users["hello"] = [User("hello")]
+        for t in tlist:  # warm-up: templates compiled and frozen pages rendered in every worker
+            run_load((hello if t.who == "hello" else app).port, users[t.who], t.make, connections=4,
+                     seconds=3, max_requests=4 if t.heavy else 40)
         for rnd in range(args.repeats):
             for t in tlist:
                 if t.who == "hello" and t.name.startswith("hello"):
@@ -151,16 +155,21 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=4.0)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--no-large", action="store_true")
+    ap.add_argument("--gunicorn", default="", help="extra gunicorn settings for both apps, to compare them")
+    ap.add_argument("--only", default="", help="comma-separated words: measure only targets whose name has one")
     ap.add_argument("--load", action="store_true", help="also the 60-second load test (100 trainees, 3 trainers)")
     args = ap.parse_args(argv)
     if args.quick:
-        args.repeats, args.seconds, args.no_large = 1, 1.0, True
+        args.repeats, args.seconds, args.no_large = 1, 0.5, True
     from training import create_app
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         small_url = seed.working_copy(seed.small_sqlite(), Path(tmp))
         probe = create_app({"DATABASE_URL": small_url, "SECRET_KEY": "x", "CONTENT_ROOT": str(seed.ROOT)})
         tlist = targets(probe.extensions["training.content"], scorm_path(probe))
+        if args.only:
+            words = args.only.split(",")
+            tlist = [t for i, t in enumerate(tlist) if i == 0 or any(w in t.name for w in words)]
         sql = sql_counts(small_url, tlist)
         started = time.monotonic()
         rows, ratios, info = bench_dataset(small_url, tlist, args, "small")

@@ -14,7 +14,7 @@ import time
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -42,18 +42,21 @@ def trainer_email(n: int) -> str:
     return f"formateur{n}@banc.test"
 
 
-def _rows_users(pw_hash: str) -> list[dict]:
+def _rows_users(pw_hash: str, trainees: int) -> list[dict]:
     users = [dict(id=n, email=trainer_email(n), display_name=f"Formatrice Banc{n}", role="trainer")
              for n in range(1, TRAINERS + 1)]
     users += [dict(id=100 + n, email=trainee_email(n), display_name=f"Stagiaire Banc{n:02d}", role="trainee")
-              for n in range(1, TRAINEES + 1)]
+              for n in range(1, trainees + 1)]
     for u in users:
         u.update(organisation="Banc d'essai", password_hash=pw_hash, active=True, session_version=1, created_at=NOW)
     return users
 
 
-def seed_small(url: str) -> None:
-    """Migrate `url` and write the small dataset (a fresh database)."""
+def seed_small(url: str, trainees: int = TRAINEES, signed: int = 2 * DAYS, marks: bool = True) -> None:
+    """Migrate `url` and write the small dataset (a fresh database).
+
+    The load test uses more trainees, only `signed` locked sessions and no marks yet.
+    """
     from training import create_app, db
     from training.accounts.models import User
     from training.accounts.services import hash_password
@@ -67,7 +70,7 @@ def seed_small(url: str) -> None:
     reg = app.extensions["training.content"]
     path = reg.paths[PATH]
     with db.database(app).engine.begin() as conn:
-        conn.execute(insert(User), _rows_users(hash_password(PASSWORD)))
+        conn.execute(insert(User), _rows_users(hash_password(PASSWORD), trainees))
         conn.execute(insert(Cohort), [dict(id=1, name="Groupe banc d'essai", path_slug=PATH, place="Centre social",
                                            audience="professionnels", start_date=date(2026, 11, 2),
                                            end_date=date(2026, 11, 13), join_code="BANC0001", created_at=NOW)])
@@ -75,25 +78,29 @@ def seed_small(url: str) -> None:
         conn.execute(insert(Participant), [dict(id=n, cohort_id=1, user_id=100 + n, full_name=f"Stagiaire Banc{n:02d}",
                                                 organisation="Banc d'essai", job="Éducatrice",
                                                 joined_at=NOW - timedelta(days=30))
-                                           for n in range(1, TRAINEES + 1)])
+                                           for n in range(1, trainees + 1)])
         sessions, sid = [], 0
         for d in range(DAYS):
             day = date(2026, 11, 2) + timedelta(days=d + 2 * (d // 5))
             for half, start, end in (("matin", dtime(9), dtime(12, 30)), ("apres-midi", dtime(13, 30), dtime(17))):
                 sid += 1
+                lock = sid <= signed
                 sessions.append(dict(id=sid, cohort_id=1, day=day, half=half, starts_at=start, ends_at=end,
-                                     place="Centre social", module_slugs=[], trainer_signature=SIGNATURE,
-                                     signed_by_id=1, signed_at=NOW, created_at=NOW))
+                                     place="Centre social", module_slugs=[],
+                                     trainer_signature=SIGNATURE if lock else None,
+                                     signed_by_id=1 if lock else None, signed_at=NOW if lock else None,
+                                     created_at=NOW))
         conn.execute(insert(CourseSession), sessions)
-        conn.execute(insert(AttendanceMark), [
-            dict(session_id=s["id"], participant_id=p, status="present", signature=SIGNATURE, signed_at=NOW,
-                 signed_via="tablet", updated_at=NOW, updated_by_id=1)
-            for s in sessions for p in range(1, TRAINEES + 1)])
+        if marks:
+            conn.execute(insert(AttendanceMark), [
+                dict(session_id=s["id"], participant_id=p, status="present", signature=SIGNATURE, signed_at=NOW,
+                     signed_via="tablet", updated_at=NOW, updated_by_id=1)
+                for s in sessions for p in range(1, trainees + 1)])
         done = [reg.modules[m] for m in path.module_slugs[:4]]
         conn.execute(insert(SectionRead), [dict(user_id=100 + n, module_slug=m.slug, section_slug=sec.slug, read_at=NOW)
-                                           for n in range(1, TRAINEES + 1) for m in done for sec in m.sections])
+                                           for n in range(1, trainees + 1) for m in done for sec in m.sections])
         refl, versions, rid = [], [], 0
-        for n in range(1, TRAINEES + 1):
+        for n in range(1, trainees + 1):
             for m in done:
                 for ex in m.exercise_slugs[:1]:
                     rid += 1
@@ -108,13 +115,17 @@ def seed_small(url: str) -> None:
         conn.execute(insert(QuizAttempt), [
             dict(user_id=100 + n, quiz_slug=m.quiz_slug, answers={}, score=3, max_score=len(reg.quizzes[m.quiz_slug].questions),
                  passed=False, nonce=f"seed-{n}-{m.slug}", created_at=NOW)
-            for n in range(1, TRAINEES + 1) for m in done])
+            for n in range(1, trainees + 1) for m in done])
         if path.positioning_slug:
             statements = reg.positionings[path.positioning_slug].statements
             conn.execute(insert(PositioningAnswer), [
                 dict(user_id=100 + n, questionnaire_slug=path.positioning_slug, phase="debut",
                      answers={st.slug: 1 + (n + i) % 4 for i, st in enumerate(statements)}, created_at=NOW)
-                for n in range(1, TRAINEES + 1)])
+                for n in range(1, trainees + 1)])
+        if conn.dialect.name == "postgresql":  # explicit ids above: move the sequences past them
+            for table in ("user_account", "cohort", "participant", "course_session", "reflection"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))
     db.database(app).engine.dispose()
 
 

@@ -23,22 +23,25 @@ def free_port() -> int:
 class Server:
     """One gunicorn instance: `app` is a WSGI target ("wsgi:app" or "bench.hello:app")."""
 
-    def __init__(self, app: str, env: dict | None = None, port: int | None = None, args: tuple = ()):
+    def __init__(self, app: str, env: dict | None = None, port: int | None = None, args: tuple = (),
+                 log: Path | None = None):
         self.port = port or free_port()
         self.env = {**os.environ, "TRAINING_BIND": f"127.0.0.1:{self.port}", **(env or {})}
         self.cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
                     "--access-logfile", "/dev/null", *args, app]
         self.proc: subprocess.Popen | None = None
         self.startup = 0.0
+        self.log = log or Path(os.devnull)
 
     def __enter__(self) -> "Server":
         started = time.monotonic()
-        self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, start_new_session=True)
+        with open(self.log, "ab") as log:  # the error log: read afterwards, never piped (a full pipe blocks)
+            self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log,
+                                         start_new_session=True)
         conn = Conn(self.port, timeout=2)
         while time.monotonic() - started < 60:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.proc.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {self.log}")
             try:
                 if conn.request("GET", "/healthz")[0] == 200:
                     break

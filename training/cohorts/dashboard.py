@@ -6,6 +6,7 @@ Reflections appear only as counts, plus what their authors shared anonymously.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -13,8 +14,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from ..attendance.models import AttendanceMark, CourseSession
-from ..attendance.queries import CohortAttendance, ParticipantAttendance, attended_minutes, counts_for
+from ..attendance.queries import CohortAttendance, ParticipantAttendance, attended_minutes
 from ..content.model import Registry
+from ..dates import PARIS
 from ..learning.models import PositioningAnswer, QuizAttempt, Reflection, SectionRead
 from .models import Cohort, Participant
 from .queries import live_share
@@ -41,6 +43,17 @@ class Dashboard:
     def cell(self, participant: Participant, module) -> Cell:
         return self.cells.get((participant.id, module.slug), Cell())
 
+    def progress_texts(self, participant: Participant, quiz_totals: dict[str, int]) -> list[str]:
+        """« sections read/total · exercises submitted/total · best score/total ✓ », one per module."""
+        if participant.user_id is None:
+            return ["—"] * len(self.modules)
+        out = []
+        for m in self.modules:
+            c = self.cells.get((participant.id, m.slug)) or Cell()
+            quiz = "—" if c.best_score is None else f"{c.best_score}/{quiz_totals[m.slug]}{' ✓' if c.passed else ''}"
+            out.append(f"{c.sections_read}/{len(m.sections)} · {c.exercises_done}/{len(m.exercise_slugs)} · {quiz}")
+        return out
+
     @property
     def participants(self) -> list[Participant]:
         return self.attendance.participants
@@ -65,8 +78,18 @@ class _Times:
         return (self.ends_at.hour * 60 + self.ends_at.minute) - (self.starts_at.hour * 60 + self.starts_at.minute)
 
 
+@dataclass(frozen=True)
+class _Mark:
+    status: str
+    arrival: object
+
+
 def attendance_summary(s: Session, cohort: Cohort) -> CohortAttendance:
-    """Hours per participant in three queries; marks come as (session, participant, status, arrival)."""
+    """Hours per participant in three queries; marks come as (session, participant, status, arrival).
+
+    Planned minutes are suffix sums over the sessions by day (a session counts from the day a
+    participant joined), so the work is one pass over the marks, not participants × sessions.
+    """
     sessions = [_Times(*row) for row in s.execute(
         select(CourseSession.id, CourseSession.day, CourseSession.starts_at, CourseSession.ends_at,
                CourseSession.cancelled_at).where(CourseSession.cohort_id == cohort.id)
@@ -74,21 +97,30 @@ def attendance_summary(s: Session, cohort: Cohort) -> CohortAttendance:
     participants = list(s.scalars(select(Participant).options(lazyload(Participant.cohort))
                                   .where(Participant.cohort_id == cohort.id)
                                   .order_by(Participant.full_name, Participant.id)))
-    marks = {(m.session_id, m.participant_id): m for m in s.execute(
-        select(AttendanceMark.session_id, AttendanceMark.participant_id, AttendanceMark.status,
-               AttendanceMark.arrival)
-        .join(CourseSession, CourseSession.id == AttendanceMark.session_id)
-        .where(CourseSession.cohort_id == cohort.id, AttendanceMark.status.in_(("present", "late"))))}
     table = CohortAttendance(cohort, sessions, participants)
+    active = [x for x in sessions if x.cancelled_at is None]
+    days = [x.day for x in active]
+    minutes_after, count_after = [0] * (len(active) + 1), [0] * (len(active) + 1)
+    for i in range(len(active) - 1, -1, -1):
+        minutes_after[i] = minutes_after[i + 1] + active[i].minutes
+        count_after[i] = count_after[i + 1] + 1
+    joined = {p.id: p.joined_at.astimezone(PARIS).date() for p in participants}
     for p in participants:
-        row = table.rows[p.id] = ParticipantAttendance(p)
-        for sess in sessions:
-            if counts_for(sess, p):
-                got = attended_minutes(sess, marks.get((sess.id, p.id)))
-                row.sessions_counted += 1
-                row.planned_minutes += sess.minutes
-                row.attended_minutes += got
-                row.sessions_attended += 1 if got else 0
+        first = bisect_left(days, joined[p.id])
+        table.rows[p.id] = ParticipantAttendance(p, planned_minutes=minutes_after[first],
+                                                 sessions_counted=count_after[first])
+    by_id = {x.id: x for x in sessions}
+    minutes = {x.id: x.minutes for x in sessions}
+    for sid, pid, status, arrival in s.execute(
+            select(AttendanceMark.session_id, AttendanceMark.participant_id, AttendanceMark.status,
+                   AttendanceMark.arrival)
+            .join(CourseSession, CourseSession.id == AttendanceMark.session_id)
+            .where(CourseSession.cohort_id == cohort.id, AttendanceMark.status.in_(("present", "late")))):
+        row, sess = table.rows.get(pid), by_id[sid]
+        if row is not None and sess.cancelled_at is None and sess.day >= joined[pid]:
+            got = minutes[sid] if status == "present" else attended_minutes(sess, _Mark(status, arrival))
+            row.attended_minutes += got
+            row.sessions_attended += 1 if got else 0
     return table
 
 
