@@ -7,7 +7,9 @@ rounds); then start-up time, memory per worker, and the large dataset as a ratio
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -122,6 +124,14 @@ def bench_dataset(url: str, tlist: list[Target], args, label: str) -> tuple[dict
     return rows, ratios, info
 
 
+def import_cpu(url: str) -> float:
+    """CPU seconds to import the app (wsgi.py) in a fresh interpreter: steadier than wall time here."""
+    code = "import time; t = time.process_time(); import wsgi; print(time.process_time() - t)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=seed.ROOT, env={**os.environ, **app_env(url)},
+                         capture_output=True, text=True, timeout=120)
+    return float(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else float("nan")
+
+
 def med(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
 
@@ -184,7 +194,7 @@ def main(argv=None) -> int:
         print(table(tlist, rows, ratios, sql, large_cpu))
         print()
         print(f"start-up (gunicorn to first answer): app {info['startup_app']:.2f} s, "
-              f"hello world {info['startup_hello']:.2f} s")
+              f"hello world {info['startup_hello']:.2f} s; importing the app: {import_cpu(small_url):.2f} s of CPU")
         print(f"memory per worker ({info['workers']} workers): RSS "
               + ", ".join(f"{x:.0f}" for x in info["rss"]) + " MB; private "
               + ", ".join(f"{x:.0f}" for x in info["uss"]) + " MB")

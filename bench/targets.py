@@ -51,6 +51,7 @@ def targets(reg, scorm: str | None) -> list[Target]:
     out = [
         Target("hello world (reference)", "hello", _get("/")),
         Target("20 KB Jinja page (reference)", "hello", _get("/page")),
+        Target("signed-in static page (floor)", "trainee", _get("/confidentialite")),
         Target("module page", "trainee", _get(f"/modules/{module.slug}")),
         Target("home", "trainee", _get("/")),
         Target("quiz page", "trainee", _get(f"/quiz/{module.quiz_slug}")),

@@ -5,6 +5,7 @@ read the request, so the CLI and the tests call the same code.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -19,7 +20,14 @@ from ..db import utcnow
 from .models import ROLES, LoginFailure, ResetToken, User
 
 _hasher = PasswordHasher()  # Argon2id with the library's current defaults
-_DUMMY_HASH = _hasher.hash("timing-equaliser")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when no account matches, so both cases take as long; hashed on first use, not at import."""
+    return _hasher.hash("timing-equaliser")
+
+
 PASSWORD_MIN, PASSWORD_MAX = 10, 200
 
 
@@ -94,7 +102,7 @@ def authenticate(s: Session, email: str, password: str, address: str, cfg: dict)
     user = s.scalar(select(User).where(User.email == email))
     ok = False
     try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        ok = _hasher.verify(user.password_hash if user else _dummy_hash(), password) and user is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if ok and user.active:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import markdown
 from markupsafe import Markup
@@ -20,8 +21,15 @@ NBSP = "\u00a0"
 NNBSP = "\u202f"
 
 
+_local = threading.local()
+
+
 def _md() -> markdown.Markdown:
-    return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    """One converter per thread, reset between blocks: building one costs more than converting a block."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return md.reset()
 
 
 def source_href(first: int, last: int) -> str:
