@@ -74,14 +74,16 @@ class Server:
         return self.pids()[1:]
 
     def cpu_seconds(self) -> float:
-        """User + system CPU of the master and its live workers."""
+        """User + system CPU of the master, its live workers and the workers it has reaped."""
         total = 0
-        for pid in self.pids():
+        for n, pid in enumerate(self.pids()):
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
             total += int(fields[11]) + int(fields[12])  # utime, stime
+            if n == 0:  # the master: plus its reaped children (recycled workers)
+                total += int(fields[13]) + int(fields[14])
         return total / TICKS
 
     def worker_rss_mb(self) -> list[float]:
