@@ -11,6 +11,7 @@ codes live in the database or signed cookies, not in one process's memory.
 from __future__ import annotations
 
 import argparse
+import signal
 import re
 import sys
 import tempfile
@@ -250,6 +251,7 @@ def main(argv=None) -> int:
     ap.add_argument("--database-url", default="", help="postgresql://… (a schema is made and dropped); "
                                                        "default: a fresh SQLite file")
     args = ap.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     if args.trainers < 2:
         ap.error("--trainers must be at least 2 (two of them race on new rows)")
     return run(args)

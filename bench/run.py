@@ -7,6 +7,7 @@ rounds); then start-up time, memory per worker, and the large dataset as a ratio
 from __future__ import annotations
 
 import argparse
+import signal
 import os
 import statistics
 import subprocess
@@ -169,6 +170,7 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="", help="comma-separated words: measure only targets whose name has one")
     ap.add_argument("--load", action="store_true", help="also the 60-second load test (100 trainees, 3 trainers)")
     args = ap.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     if args.quick:
         args.repeats, args.seconds, args.no_large = 1, 0.5, True
     from training import create_app
