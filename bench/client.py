@@ -108,7 +108,7 @@ class LoadResult:
 
 
 def run_load(port: int, users: list[User], make, connections: int = 16, seconds: float = 5.0,
-             max_requests: int = 1_000_000) -> LoadResult:
+             max_requests: int = 1_000_000, timeout: float = 30) -> LoadResult:
     """`connections` threads, each with one keep-alive connection, cycling over its share of `users`.
 
     `make(user, i)` returns (method, path, form, json_body). Bounded by time and request count.
@@ -120,7 +120,7 @@ def run_load(port: int, users: list[User], make, connections: int = 16, seconds:
     budget = [max_requests]
 
     def worker(k: int):
-        conn, mine = Conn(port), users[k::connections] or users
+        conn, mine = Conn(port, timeout), users[k::connections] or users
         local, codes, i = [], {}, 0
         while time.monotonic() < deadline:
             with lock:

@@ -87,7 +87,8 @@ def measure(server: Server, t: Target, users: list[User], seconds: float, connec
     if t.heavy:
         seconds, connections = max(1.0, seconds / 2), min(connections, 4)
     cpu0 = server.cpu_seconds()
-    res = run_load(server.port, users, t.make, connections=connections, seconds=seconds)
+    res = run_load(server.port, users, t.make, connections=connections, seconds=seconds,
+                   timeout=180 if t.heavy else 30)
     cpu = server.cpu_seconds() - cpu0
     bad = {k: v for k, v in res.statuses.items() if k >= 400}
     return {"rps": res.rps, "p50": res.pct(50), "p99": res.pct(99), "cpu_ms": 1000 * cpu / max(1, res.requests),
@@ -106,7 +107,7 @@ def bench_dataset(url: str, tlist: list[Target], args, label: str) -> tuple[dict
         users["hello"] = [User("hello")]
         for t in tlist:  # warm-up: templates compiled and frozen pages rendered in every worker
             run_load((hello if t.who == "hello" else app).port, users[t.who], t.make, connections=4,
-                     seconds=3, max_requests=4 if t.heavy else 40)
+                     seconds=3, max_requests=4 if t.heavy else 40, timeout=180)
         for rnd in range(args.repeats):
             for t in tlist:
                 if t.who == "hello" and t.name.startswith("hello"):
