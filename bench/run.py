@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from contextlib import ExitStack
 from pathlib import Path
 
 from sqlalchemy import event
@@ -95,34 +97,55 @@ def measure(server: Server, t: Target, users: list[User], seconds: float, connec
             "n": res.requests, "bad": bad}
 
 
-def bench_dataset(url: str, tlist: list[Target], args, label: str) -> tuple[dict, Server | None, dict]:
-    """Every target, each round interleaved with a hello-world run; returns per-target lists."""
-    rows: dict[str, list[dict]] = {t.name: [] for t in tlist}
-    ratios: dict[str, list[float]] = {t.name: [] for t in tlist}
-    info: dict = {}
+def _warm(servers: dict, users: dict, tlist: list[Target]) -> None:
+    """Templates compiled and frozen pages rendered in every worker before anything is measured."""
+    for t in tlist:
+        for name, server in servers.items():
+            if (t.who == "hello") == (name == "hello") and (name != "large" or t.large):
+                run_load(server.port, users[name][t.who] if name != "hello" else users["hello"], t.make,
+                         connections=4, seconds=3, max_requests=4 if t.heavy else 40, timeout=180)
+
+
+def bench_all(urls: dict[str, str], tlist: list[Target], args) -> tuple[dict, dict, dict]:
+    """Every round: for each target, hello world, then the target on the small and the large dataset.
+
+    Returns rows[(dataset, target)] -> measurements, ratios[(dataset, target)] -> ratio per round
+    (to hello world for "small", to the small dataset's CPU for "large"), and server facts.
+    """
+    rows: dict = defaultdict(list)
+    ratios: dict = defaultdict(list)
     extra = {"GUNICORN_CMD_ARGS": args.gunicorn} if args.gunicorn else {}
-    with Server("bench.hello:app", extra) as hello, Server("wsgi:app", {**app_env(url), **extra}) as app:
-        info["startup_app"], info["startup_hello"] = app.startup, hello.startup
-        users = pools(app.port)
+    with ExitStack() as stack:
+        servers = {"hello": stack.enter_context(Server("bench.hello:app", extra))}
+        for name, url in urls.items():
+            servers[name] = stack.enter_context(Server("wsgi:app", {**app_env(url), **extra}))
+        users = {name: pools(servers[name].port) for name in urls}
         users["hello"] = [User("hello")]
-        for t in tlist:  # warm-up: templates compiled and frozen pages rendered in every worker
-            run_load((hello if t.who == "hello" else app).port, users[t.who], t.make, connections=4,
-                     seconds=3, max_requests=4 if t.heavy else 40, timeout=180)
+        _warm(servers, users, tlist)
         for rnd in range(args.repeats):
-            for t in tlist:
-                if t.who == "hello" and t.name.startswith("hello"):
+            for t in tlist[1:]:
+                if t.heavy and rnd:
                     continue
-                ref = measure(hello, tlist[0], users["hello"], args.seconds, args.connections)
-                rows[tlist[0].name].append(ref)
-                server = hello if t.who == "hello" else app
-                got = measure(server, t, users[t.who], args.seconds, args.connections)
-                rows[t.name].append(got)
-                ratios[t.name].append(got["rps"] / ref["rps"] if ref["rps"] else 0.0)
-                print(f"  [{label} {rnd + 1}/{args.repeats}] {t.name}: {got['rps']:.0f} rps "
-                      f"(hello {ref['rps']:.0f}), {got['cpu_ms']:.2f} ms CPU{' ' + str(got['bad']) if got['bad'] else ''}",
+                ref = measure(servers["hello"], tlist[0], users["hello"], args.seconds, args.connections)
+                rows[("small", tlist[0].name)].append(ref)
+                if t.who == "hello":
+                    got = measure(servers["hello"], t, users["hello"], args.seconds, args.connections)
+                else:
+                    got = measure(servers["small"], t, users["small"][t.who], args.seconds, args.connections)
+                rows[("small", t.name)].append(got)
+                ratios[("small", t.name)].append(got["rps"] / ref["rps"] if ref["rps"] else 0.0)
+                line = f"{got['rps']:.0f} rps (hello {ref['rps']:.0f}), {got['cpu_ms']:.2f} ms CPU"
+                if "large" in servers and t.large and t.who != "hello":
+                    big = measure(servers["large"], t, users["large"][t.who], args.seconds, args.connections)
+                    rows[("large", t.name)].append(big)
+                    ratios[("large", t.name)].append(big["cpu_ms"] / got["cpu_ms"] if got["cpu_ms"] else 0.0)
+                    line += f"; large {big['cpu_ms']:.2f} ms CPU"
+                bad = {**got["bad"]}
+                print(f"  [{rnd + 1}/{args.repeats}] {t.name}: {line}{' ' + str(bad) if bad else ''}",
                       file=sys.stderr, flush=True)
-        info["rss"], info["uss"] = app.worker_rss_mb(), app.worker_uss_mb()
-        info["workers"] = len(app.worker_pids())
+        app = servers["small"]
+        info = {"startup_app": app.startup, "startup_hello": servers["hello"].startup,
+                "rss": app.worker_rss_mb(), "uss": app.worker_uss_mb(), "workers": len(app.worker_pids())}
     return rows, ratios, info
 
 
@@ -138,25 +161,25 @@ def med(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
 
 
-def table(tlist, rows, ratios, sql, large=None) -> str:
-    head = ("| target | rps | p50 ms | p99 ms | p99/p50 | CPU ms/req | SQL | ratio to hello (min–median–max) "
-            "| CPU ratio |" + (" large/small CPU |" if large else ""))
+def _spread(values: list[float]) -> str:
+    return f"{med(values):.3f} ({min(values):.3f}–{max(values):.3f})" if values else "–"
+
+
+def table(tlist, rows, ratios, sql) -> str:
+    head = ("| target | rps | p50 ms | p99 ms | p99/p50 | CPU ms/req, median (min) | SQL "
+            "| ratio to hello, rps: median (min–max) | ratio to hello, CPU | large/small, CPU: median (min–max) |")
     out = [head, "|" + "---|" * (head.count("|") - 1)]
-    hello_cpu = med([r["cpu_ms"] for r in rows[tlist[0].name]])
+    hello_cpu = min(r["cpu_ms"] for r in rows[("small", tlist[0].name)])
     for t in tlist:
-        rs = rows[t.name]
+        rs = rows[("small", t.name)]
         if not rs:
             continue
-        p50, p99, cpu = med([r["p50"] for r in rs]), med([r["p99"] for r in rs]), med([r["cpu_ms"] for r in rs])
-        rt = ratios[t.name]
-        ratio = f"{med(rt):.3f} ({min(rt):.3f}–{max(rt):.3f})" if rt else "1"
-        line = (f"| {t.name} | {med([r['rps'] for r in rs]):.0f} | {p50:.1f} | {p99:.1f} | "
-                f"{p99 / p50 if p50 else 0:.1f} | {cpu:.2f} | {sql.get(t.name, '–')} | {ratio} | "
-                f"{hello_cpu / cpu if cpu else 0:.3f} |")
-        if large:
-            lc = large.get(t.name)
-            line += f" {lc / cpu:.2f} |" if lc and cpu else " – |"
-        out.append(line)
+        p50, p99 = med([r["p50"] for r in rs]), med([r["p99"] for r in rs])
+        cpus = [r["cpu_ms"] for r in rs]
+        out.append(f"| {t.name} | {med([r['rps'] for r in rs]):.0f} | {p50:.1f} | {p99:.1f} | "
+                   f"{p99 / p50 if p50 else 0:.1f} | {med(cpus):.2f} ({min(cpus):.2f}) | {sql.get(t.name, '–')} | "
+                   f"{_spread(ratios[('small', t.name)]) if t is not tlist[0] else '1'} | "
+                   f"{hello_cpu / min(cpus) if min(cpus) else 0:.3f} | {_spread(ratios[('large', t.name)])} |")
     return "\n".join(out)
 
 
@@ -170,6 +193,8 @@ def main(argv=None) -> int:
     ap.add_argument("--gunicorn", default="", help="extra gunicorn settings for both apps, to compare them")
     ap.add_argument("--only", default="", help="comma-separated words: measure only targets whose name has one")
     ap.add_argument("--load", action="store_true", help="also the 60-second load test (100 trainees, 3 trainers)")
+    ap.add_argument("--load-database-url", default="",
+                    help="with --load: also the 60-second run on two instances sharing this PostgreSQL")
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     if args.quick:
@@ -185,16 +210,12 @@ def main(argv=None) -> int:
             tlist = [t for i, t in enumerate(tlist) if i == 0 or any(w in t.name for w in words)]
         sql = sql_counts(small_url, tlist)
         started = time.monotonic()
-        rows, ratios, info = bench_dataset(small_url, tlist, args, "small")
-        large_cpu = None
+        urls = {"small": small_url}
         if not args.no_large:
-            large_url = seed.working_copy(seed.large_sqlite(), Path(tmp))
-            ltargets = [t for t in tlist if t.large]
-            lrows, _, _ = bench_dataset(large_url, ltargets, argparse.Namespace(**{**vars(args), "repeats": 1}),
-                                        "large")
-            large_cpu = {name: med([r["cpu_ms"] for r in rs]) for name, rs in lrows.items() if rs}
+            urls["large"] = seed.working_copy(seed.large_sqlite(), Path(tmp))
+        rows, ratios, info = bench_all(urls, tlist, args)
         print()
-        print(table(tlist, rows, ratios, sql, large_cpu))
+        print(table(tlist, rows, ratios, sql))
         print()
         print(f"start-up (gunicorn to first answer): app {info['startup_app']:.2f} s, "
               f"hello world {info['startup_hello']:.2f} s; importing the app: {import_cpu(small_url):.2f} s of CPU")
@@ -205,7 +226,11 @@ def main(argv=None) -> int:
               f"benchmark took {time.monotonic() - started:.0f} s")
     if args.load:
         from . import load
-        return load.main(["--seconds", "60", "--trainees", "100", "--trainers", "3"])
+        rc = load.main(["--seconds", "60", "--trainees", "100", "--trainers", "3"])
+        if args.load_database_url:
+            rc |= load.main(["--seconds", "60", "--trainees", "100", "--trainers", "3", "--instances", "2",
+                             "--database-url", args.load_database_url])
+        return rc
     return 0
 
 
