@@ -97,13 +97,13 @@ def measure(server: Server, t: Target, users: list[User], seconds: float, connec
             "n": res.requests, "bad": bad}
 
 
-def _warm(servers: dict, users: dict, tlist: list[Target]) -> None:
+def _warm(servers: dict, users: dict, tlist: list[Target], heavy_requests: int = 4) -> None:
     """Templates compiled and frozen pages rendered in every worker before anything is measured."""
     for t in tlist:
         for name, server in servers.items():
             if (t.who == "hello") == (name == "hello") and (name != "large" or t.large):
                 run_load(server.port, users[name][t.who] if name != "hello" else users["hello"], t.make,
-                         connections=4, seconds=3, max_requests=4 if t.heavy else 40, timeout=180)
+                         connections=4, seconds=3, max_requests=heavy_requests if t.heavy else 40, timeout=180)
 
 
 def bench_all(urls: dict[str, str], tlist: list[Target], args) -> tuple[dict, dict, dict]:
@@ -121,7 +121,7 @@ def bench_all(urls: dict[str, str], tlist: list[Target], args) -> tuple[dict, di
             servers[name] = stack.enter_context(Server("wsgi:app", {**app_env(url), **extra}))
         users = {name: pools(servers[name].port) for name in urls}
         users["hello"] = [User("hello")]
-        _warm(servers, users, tlist)
+        _warm(servers, users, tlist, 1 if args.quick else 4)
         for rnd in range(args.repeats):
             for t in tlist[1:]:
                 if t.heavy and rnd:
