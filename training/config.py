@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "REFLECTION_MAX_CHARS": 8000,
     "REFLECTION_RETENTION_DAYS": 365,
     "SURVEY_MIN_RESPONSES": 5,  # survey results appear from this many answers, then by batches of as many
+    "SHARE_MIN_SUBMITTERS": 3,  # anonymous shares of an exercise appear once this many of the cohort submitted it
     "AUDIT_RETENTION_YEARS": 5,
     "ACCESSIBILITY_CONTACT": "",  # address named on the accessibility page; empty: the organiser is named
     "SMTP_HOST": "",  # empty: no mail is sent; trainers hand over links themselves

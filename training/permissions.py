@@ -78,7 +78,7 @@ def can_view_shared_reflection(user, reflection, cohort) -> bool:
     """An anonymous share is readable, without a name, by the cohort and its trainers."""
     if reflection is None or cohort is None or reflection.shared_cohort_id != cohort.id:
         return False
-    if reflection.submitted_at is None:
+    if reflection.submitted_at is None or reflection.share_pending:
         return False
     return can_view_cohort(user, cohort)
 

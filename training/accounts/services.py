@@ -5,6 +5,7 @@ read the request, so the CLI and the tests call the same code.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -21,7 +22,14 @@ from . import throttle
 from .models import ROLES, ResetToken, User
 
 _hasher = PasswordHasher()  # Argon2id with the library's current defaults
-_DUMMY_HASH = _hasher.hash("timing-equaliser")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when no account matches, so both cases take as long; hashed on first use, not at import."""
+    return _hasher.hash("timing-equaliser")
+
+
 PASSWORD_MIN, PASSWORD_MAX = 10, 200
 
 
@@ -72,7 +80,7 @@ class LoginResult:
 
 def _verify(user: User | None, password: str) -> bool:
     try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        return _hasher.verify(user.password_hash if user else _dummy_hash(), password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
 

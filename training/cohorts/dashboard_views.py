@@ -1,7 +1,7 @@
 """The cohort dashboard page."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import login_required
 
 from .. import db
@@ -18,5 +18,8 @@ def dashboard(cohort_id: int):
     cohort = get_managed_cohort_or_404(cohort_id)
     s = db.session()
     reg = registry()
-    return render_template("cohorts/dashboard.html", cohort=cohort, dash=build_dashboard(s, cohort, reg),
-                           shares=shared_reflections(s, cohort), reg=reg)
+    dash = build_dashboard(s, cohort, reg)
+    quiz_totals = {m.slug: len(reg.quizzes[m.quiz_slug].questions) for m in dash.modules}
+    return render_template("cohorts/dashboard.html", cohort=cohort, dash=dash, quiz_totals=quiz_totals,
+                           shares=shared_reflections(s, cohort, current_app.config["SHARE_MIN_SUBMITTERS"]),
+                           reg=reg, min_submitters=current_app.config["SHARE_MIN_SUBMITTERS"])

@@ -12,7 +12,7 @@ from ..db import Base, utcnow
 cohort_trainer = Table(
     "cohort_trainer", Base.metadata,
     Column("cohort_id", ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 AUDIENCES = {"professionnels": "Professionnels de l'intervention sociale", "gardiens": "Gardiens d'immeubles",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from ..learning.models import Reflection
@@ -19,8 +20,28 @@ def enrolled_count(s: Session, cohort: Cohort) -> int:
     return s.scalar(select(func.count(Participant.id)).where(Participant.cohort_id == cohort.id)) or 0
 
 
-def shared_reflections(s: Session, cohort: Cohort) -> list[Reflection]:
-    """Anonymous shares of a cohort; callers must not look up the author."""
-    return list(s.scalars(select(Reflection).where(Reflection.shared_cohort_id == cohort.id,
-                                                   Reflection.submitted_at.is_not(None))
-                          .order_by(Reflection.exercise_slug, Reflection.shared_at)))
+def live_share():
+    """A share counts only if its author confirmed it after their last submission.
+
+    Resubmitting moves `submitted_at` past `shared_at`: the new text stays private until the
+    author shares again.
+    """
+    return (Reflection.submitted_at.is_not(None)) & (Reflection.shared_at >= Reflection.submitted_at)
+
+
+def shared_reflections(s: Session, cohort: Cohort, min_submitters: int) -> list[Row]:
+    """Anonymous shares of a cohort, as (exercise_slug, body) only: never the author, never a date.
+
+    An exercise's shares appear only once at least `min_submitters` people of the cohort have
+    submitted it, so that a share cannot be tied to the only person who answered. They are
+    ordered by exercise then text, not by time.
+    """
+    enough = (select(Reflection.exercise_slug)
+              .join(Participant, Participant.user_id == Reflection.user_id)
+              .where(Participant.cohort_id == cohort.id, Reflection.submitted_at.is_not(None))
+              .group_by(Reflection.exercise_slug)
+              .having(func.count(Reflection.id) >= max(1, min_submitters)))
+    return list(s.execute(select(Reflection.exercise_slug, Reflection.body)
+                          .where(Reflection.shared_cohort_id == cohort.id, live_share(),
+                                 Reflection.exercise_slug.in_(enough))
+                          .order_by(Reflection.exercise_slug, Reflection.body)))

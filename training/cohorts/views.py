@@ -1,7 +1,7 @@
 """Cohort pages: list, creation, detail with anonymous shares, joining by code."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
@@ -124,7 +124,7 @@ def detail(cohort_id: int):
     require("view_cohort", cohort)
     s = db.session()
     reg = registry()
-    shares = shared_reflections(s, cohort)
+    shares = shared_reflections(s, cohort, current_app.config["SHARE_MIN_SUBMITTERS"])
     return render_template("cohorts/detail.html", cohort=cohort, path=reg.paths.get(cohort.path_slug),
                            count=enrolled_count(s, cohort), shares=shares, reg=reg, empty=EmptyForm())
 

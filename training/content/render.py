@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+import threading
 from html import escape as html_escape
 from html import unescape as html_unescape
 
 import markdown
+from markupsafe import Markup
 import nh3
 
 SOURCE_REF = re.compile(r"report:(\d+)-(\d+)")
@@ -21,8 +23,15 @@ NBSP = "\u00a0"
 NNBSP = "\u202f"
 
 
+_local = threading.local()
+
+
 def _md() -> markdown.Markdown:
-    return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    """One converter per thread, reset between blocks: building one costs more than converting a block."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return md.reset()
 
 
 def source_href(first: int, last: int) -> str:
@@ -109,3 +118,54 @@ def render_inline(text: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html
+
+
+# -- frozen pages: content HTML rendered once per worker, the user's state added per request ----
+
+SLOT_MARK, SLOT_SEP = "\x00", "\x01"
+
+
+def slot(kind: str, *args: object) -> Markup:
+    """A placeholder, in a frozen template, for something that depends on the user or the request."""
+    return Markup(SLOT_MARK + SLOT_SEP.join((kind, *map(str, args))) + SLOT_MARK)
+
+
+class FrozenHtml:
+    """HTML split into literal parts and slots; `fill` joins them with per-request values.
+
+    A filler is a string, or a callable (a Jinja macro, say) taking the slot's arguments.
+
+    Content is frozen once the app has started (it is loaded and validated at start-up), so
+    its HTML, typography, source links and URLs are computed once per worker.
+    """
+
+    def __init__(self, html: str):
+        pieces = html.split(SLOT_MARK)
+        self.literals = pieces[0::2]
+        self.slots = [tuple(p.split(SLOT_SEP)) for p in pieces[1::2]]
+
+    def fill(self, fillers: dict | None = None) -> Markup:
+        if not self.slots:
+            return Markup(self.literals[0])
+        out = [self.literals[0]]
+        for (kind, *args), literal in zip(self.slots, self.literals[1:]):
+            value = fillers[kind]
+            out.append(value(*args) if callable(value) else value)
+            out.append(literal)
+        return Markup("".join(out))
+
+
+def frozen(template: str, key: str, **context) -> FrozenHtml:
+    """Render `template` once per app and key (a content slug), then serve it from memory.
+
+    The template may use only content objects passed in `context` and URLs: never the user,
+    the session or the request (use `slot` for those).
+    """
+    from flask import current_app, render_template, request
+
+    cache = current_app.extensions.setdefault("training.frozen", {})
+    cache_key = (template, key, request.script_root)
+    page = cache.get(cache_key)
+    if page is None:
+        page = cache[cache_key] = FrozenHtml(render_template(template, slot=slot, **context))
+    return page

@@ -33,10 +33,16 @@ class Reflection(Base):
     body: Mapped[str] = mapped_column(Text, default="")  # last submitted text
     revision: Mapped[int] = mapped_column(default=0)  # bumps on every save, for conflict detection
     submitted_at: Mapped[datetime | None]
-    shared_cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="SET NULL"))
+    shared_cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="SET NULL"), index=True)
     shared_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def share_pending(self) -> bool:
+        """Shared, then resubmitted: the new text waits for its author's consent before being shown."""
+        return (self.shared_cohort_id is not None and self.submitted_at is not None
+                and (self.shared_at is None or self.shared_at < self.submitted_at))
 
 
 class ReflectionVersion(Base):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, bindparam, case, cast, func, literal, select, union_all
+from sqlalchemy.orm import Session, lazyload
 
 from ..cohorts.models import Cohort, Participant
 from ..content.model import LearningPath, Module, Registry
@@ -37,7 +37,7 @@ class ModuleProgress:
 
 @dataclass
 class Snapshot:
-    """Everything about one user's learning, loaded in four queries."""
+    """Everything about one user's learning, loaded in one query."""
 
     reads: set[tuple[str, str]] = field(default_factory=set)
     submitted: set[str] = field(default_factory=set)
@@ -45,18 +45,37 @@ class Snapshot:
     positioning: set[tuple[str, str]] = field(default_factory=set)
 
 
+def _snapshot_statement():
+    """One UNION ALL over the four tables, built once: (kind, slug, detail, score, passed)."""
+    uid = bindparam("uid")
+    no_int = cast(literal(None), Integer)
+    return union_all(
+        select(literal("r"), SectionRead.module_slug, SectionRead.section_slug, no_int, no_int)
+        .where(SectionRead.user_id == uid),
+        select(literal("s"), Reflection.exercise_slug, literal(""), no_int, no_int)
+        .where(Reflection.user_id == uid, Reflection.submitted_at.is_not(None)),
+        select(literal("q"), QuizAttempt.quiz_slug, literal(""), func.max(QuizAttempt.score),
+               func.max(case((QuizAttempt.passed, 1), else_=0)))
+        .where(QuizAttempt.user_id == uid).group_by(QuizAttempt.quiz_slug),
+        select(literal("p"), PositioningAnswer.questionnaire_slug, PositioningAnswer.phase, no_int, no_int)
+        .where(PositioningAnswer.user_id == uid))
+
+
+_SNAPSHOT = _snapshot_statement()
+
+
 def snapshot(s: Session, user_id: int) -> Snapshot:
+    """Reads, submitted exercises, best quiz scores and positioning phases: one query."""
     snap = Snapshot()
-    snap.reads = set(s.execute(select(SectionRead.module_slug, SectionRead.section_slug)
-                               .where(SectionRead.user_id == user_id)).all())
-    snap.submitted = set(s.scalars(select(Reflection.exercise_slug).where(
-        Reflection.user_id == user_id, Reflection.submitted_at.is_not(None))))
-    rows = s.execute(select(QuizAttempt.quiz_slug, func.max(QuizAttempt.score),
-                            func.max(case((QuizAttempt.passed, 1), else_=0)))
-                     .where(QuizAttempt.user_id == user_id).group_by(QuizAttempt.quiz_slug)).all()
-    snap.best = {slug: (score, bool(passed)) for slug, score, passed in rows}
-    snap.positioning = set(s.execute(select(PositioningAnswer.questionnaire_slug, PositioningAnswer.phase)
-                                     .where(PositioningAnswer.user_id == user_id)).all())
+    for kind, slug, detail, score, passed in s.execute(_SNAPSHOT, {"uid": user_id}):
+        if kind == "r":
+            snap.reads.add((slug, detail))
+        elif kind == "s":
+            snap.submitted.add(slug)
+        elif kind == "q":
+            snap.best[slug] = (score, bool(passed))
+        else:
+            snap.positioning.add((slug, detail))
     return snap
 
 
@@ -135,7 +154,8 @@ def end_positioning_gate(reg: Registry, snap: Snapshot, cohorts: list[Cohort], s
 
 
 def user_cohorts(s: Session, user_id: int) -> list[Cohort]:
-    return list(s.scalars(select(Cohort).join(Participant, Participant.cohort_id == Cohort.id)
+    return list(s.scalars(select(Cohort).options(lazyload(Cohort.trainers))
+                          .join(Participant, Participant.cohort_id == Cohort.id)
                           .where(Participant.user_id == user_id).order_by(Cohort.start_date.desc())))
 
 

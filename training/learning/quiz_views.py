@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .. import db
 from ..inputs import parse_small_int
 from ..content.model import POSITIONING_SCALE
+from ..content.render import frozen
 from ..content.views import registry
 from . import bp
 from .forms import EmptyForm
@@ -34,9 +35,10 @@ def _attempts(quiz_slug: str) -> list[QuizAttempt]:
 def _quiz_page(quiz, chosen=None, error=None, status=200):
     attempts = _attempts(quiz.slug)
     best = max(attempts, key=lambda a: (a.score, a.created_at), default=None)
-    return render_template("learning/quiz.html", quiz=quiz, m=registry().modules[quiz.module_slug],
-                           nonce=new_nonce(), fingerprint=quiz_fingerprint(quiz), chosen=chosen or {},
-                           error=error, attempts=attempts, best=best, form=EmptyForm()), status
+    page = frozen("learning/_quiz_frozen.html", quiz.slug, quiz=quiz, m=registry().modules[quiz.module_slug],
+                  fingerprint=quiz_fingerprint(quiz))
+    return render_template("learning/quiz.html", quiz=quiz, page=page, nonce=new_nonce(), chosen=chosen or {},
+                           error=error, attempts=attempts, best=best), status
 
 
 def _posted_answers(values, quiz) -> dict[str, list[str]]:

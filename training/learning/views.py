@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import db
 from ..inputs import parse_id
+from ..content.render import frozen
 from ..content.views import get_module_or_404, registry
 from ..permissions import require
 from . import bp
@@ -45,10 +46,11 @@ def module(slug: str):
     position = slugs.index(slug) if slug in slugs else -1
     prev_slug = slugs[position - 1] if position > 0 else None
     next_slug = slugs[position + 1] if 0 <= position < len(slugs) - 1 else None
-    return render_template("learning/module.html", m=m, reg=reg, snap=snap, form=EmptyForm(),
-                           progress=module_progress(reg, m, snap), exercises=reg.exercises_of(m),
-                           prev=reg.modules.get(prev_slug or ""), next=reg.modules.get(next_slug or ""),
-                           fiches=[reg.fiches_actions[n] for n in m.fiches_actions])
+    page = frozen("learning/_module_frozen.html", m.slug, m=m, exercises=reg.exercises_of(m),
+                  prev=reg.modules.get(prev_slug or ""), next=reg.modules.get(next_slug or ""),
+                  fiches=[reg.fiches_actions[n] for n in m.fiches_actions])
+    return render_template("learning/module.html", m=m, page=page, snap=snap,
+                           progress=module_progress(reg, m, snap))
 
 
 @bp.post("/modules/<slug>/lu/<section>")
@@ -72,8 +74,10 @@ def read(slug: str, section: str):
 def _exercise_page(exercise, form, reflection, status: int = 200, names=None, conflict=None):
     s = db.session()
     history = versions(s, reflection) if reflection else []
+    brief = frozen("learning/_exercise_frozen.html", exercise.slug, ex=exercise,
+                   m=registry().modules[exercise.module_slug])
     return render_template(
-        "learning/exercise.html", ex=exercise, m=registry().modules[exercise.module_slug], form=form,
+        "learning/exercise.html", ex=exercise, brief=brief, form=form,
         # The newest version is the submitted answer shown with the debrief; the older ones are « précédentes ».
         reflection=reflection, current=history[0] if history else None, versions=history[1:],
         cohorts=user_cohorts(s, current_user.id), names=names or [], conflict=conflict,
