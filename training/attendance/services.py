@@ -515,3 +515,10 @@ def self_sign(s: Session, actor, session: CourseSession, participant: Participan
                        given.typed_confirmed, via="self")
     return apply_mark(s, actor, session, participant, change, now=now, device_at=device_at)
 
+
+
+def set_mark(s: Session, session: CourseSession, participant: Participant, status: str, arrival: time | None,
+             actor, signature=None, via: str = "tablet", reason: str = "", now: datetime | None = None) -> AttendanceMark:
+    """Shorthand for apply_mark (scripts, imports, tests): `via` "paper" means signed on the paper sheet."""
+    change = MarkInput(status, arrival, signature, paper=via == "paper", via="self" if via == "self" else "tablet")
+    return apply_mark(s, actor, session, participant, change, reason=reason, now=now)

@@ -13,7 +13,7 @@ from ..cohorts.models import Cohort, Participant
 from ..content.model import Registry
 from ..dates import french_date
 from .issue import Identity
-from .pdf import FONT, MUTED, NBSP, RULE, DocumentPDF, french_time, hours, render
+from .pdf import FONT, MUTED, NBSP, RULE, TEXT, DocumentPDF, french_time, hours, render
 from .sheets import path_title, trainer_names
 
 OBJECTIVES_FICHE = 11  # fiche-action 11 describes the training itself and its four objectives

@@ -245,3 +245,11 @@ def render(build: Callable[[DocumentPDF], None], orientation: str = "P", title: 
         return bytes(pdf.output())
     finally:
         pdf.close_fonts()
+
+
+def signed_on(value) -> str:
+    """« mardi 1er décembre 2026 à 9 h 12 »: the date and time of a signature, as every document prints it."""
+    from ..dates import PARIS, french_date
+
+    local = value.astimezone(PARIS)
+    return f"{french_date(local, weekday=True)} à {local.hour}{NBSP}h{NBSP}{local.minute:02d}"

@@ -15,7 +15,7 @@ from ..cohorts.models import Cohort, Participant
 from ..content.model import Registry
 from ..dates import french_date, french_datetime
 from .issue import Identity
-from .pdf import FONT, MUTED, NBSP, RULE, SHADE, TEXT, DocumentPDF, french_time, hours, render
+from .pdf import FONT, MUTED, NBSP, RULE, SHADE, TEXT, DocumentPDF, french_time, hours, render, signed_on
 
 ROW_H, PAPER_ROW_H, HEADING_H = 14.0, 15.0, 7.0
 BLANK_PAPER_ROWS = 3  # for someone missing from the roster, added afterwards by the trainer
@@ -172,10 +172,10 @@ def _status_parts(sess: CourseSession, participant: Participant, mark: Attendanc
     if mark.signed_at is not None and mark.has_signature:
         how = VIA.get(mark.signed_via or "", "") + (" (nom saisi)" if mark.signature_kind == "typed" else "")
         how += " — régularisation" if mark.regularised else ""
-        parts.append((f"signé le {french_datetime(mark.signed_at)} {how}".strip(), 7, False, MUTED))
+        parts.append((f"signé le {signed_on(mark.signed_at)} {how}".strip(), 7, False, MUTED))
     elif mark.signed_via == "paper" and mark.status in ATTENDED:
         parts.append((f"signé sur la feuille papier (conservée par le formateur), saisi le "
-                      f"{french_datetime(mark.signed_at)}", 7, False, MUTED))
+                      f"{signed_on(mark.signed_at)}", 7, False, MUTED))
     return parts
 
 
@@ -264,7 +264,7 @@ def _trainer_box(pdf: DocumentPDF, data: SheetData, sess: CourseSession, paper: 
         pdf.set_font(FONT, "", 7.5)
         name = signer.display_name if signer is not None else "le formateur"
         late = " (régularisation)" if sess.trainer_signature_regularised else ""
-        pdf.multi_cell(w - 3, 3.5, f"Signé par {name}, le {french_datetime(sess.signed_at)}{late}", align="L")
+        pdf.multi_cell(w - 3, 3.5, f"Signé par {name}, le {signed_on(sess.signed_at)}{late}", align="L")
     else:
         pdf.set_xy(x, y + h / 2 - 3)
         pdf.set_font(FONT, "B", 12)
