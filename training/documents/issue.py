@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..organisation.models import TrainingBody
@@ -95,23 +95,26 @@ def issue_pdf(s: Session, meta: Meta, body: Identity, parts, verify_url: str,
 
 def issue_batch(s: Session, items: list[tuple[Meta, object, Callable[[Stamp], bytes]]], body: Identity,
                 verify_url: str) -> list[bytes]:
-    """Several documents at once (the audit bundle) in a fixed number of queries."""
+    """Several documents at once (the audit bundle): one SELECT and one multi-row INSERT whatever their number."""
     fps = [fingerprint(meta, body, parts) for meta, parts, _b in items]
     known = {r.fingerprint: r for r in s.scalars(select(IssuedDocument).where(IssuedDocument.fingerprint.in_(fps)))}
     at = datetime.now(timezone.utc).replace(microsecond=0)
-    for fp, (meta, _p, _b) in zip(fps, items, strict=True):
-        if fp not in known:
-            known[fp] = IssuedDocument(code=new_code(), fingerprint=fp, kind=meta.kind, cohort_id=meta.cohort_id,
-                                       body_name=body.name[:200], cohort_title=meta.cohort_title[:300],
-                                       dates=meta.dates, participants=meta.participants, signatures=meta.signatures,
-                                       issued_on=meta.issued_on, created_at=at)
-            s.add(known[fp])
-    out = []
-    for fp, (_m, _p, build) in zip(fps, items, strict=True):
-        row = known[fp]
-        data = build(Stamp(body, row.code, f"{verify_url}?code={row.code}", row.created_at))
-        row.sha256 = hashlib.sha256(data).hexdigest()
+    out, new = [], {}
+    for fp, (meta, _p, build) in zip(fps, items, strict=True):
+        row = known.get(fp)
+        code, created = (row.code, row.created_at) if row is not None else (new.get(fp, {}).get("code") or new_code(), at)
+        data = build(Stamp(body, code, f"{verify_url}?code={code}", created))
+        digest = hashlib.sha256(data).hexdigest()
+        if row is None:
+            new[fp] = dict(code=code, fingerprint=fp, kind=meta.kind, cohort_id=meta.cohort_id,
+                           body_name=body.name[:200], cohort_title=meta.cohort_title[:300], dates=meta.dates,
+                           participants=meta.participants, signatures=meta.signatures, issued_on=meta.issued_on,
+                           sha256=digest, created_at=at)
+        elif row.sha256 != digest:
+            row.sha256 = digest
         out.append(data)
+    if new:
+        s.execute(insert(IssuedDocument), list(new.values()))
     s.flush()
     return out
 
