@@ -20,7 +20,8 @@ from . import bp, timing
 from .inputs import signature_input
 from .models import AttendanceMark, CourseSession
 from .queries import half_day_label
-from .services import AttendanceError, check_code, self_sign
+from .services import AttendanceError, check_code
+from .services import self_sign as sign_on_phone
 from .sheet_views import check_csrf
 
 TICKET_SECONDS = 600  # after a good code, time left to sign on the phone
@@ -90,7 +91,7 @@ def self_sign(session_id: int):
         try:
             if participant is None:
                 raise AttendanceError("Choisissez votre nom dans la liste.")
-            self_sign(s, current_user if mine else None, sess, participant, signature_input(request.form))
+            sign_on_phone(s, current_user if mine else None, sess, participant, signature_input(request.form))
         except AttendanceError as exc:
             s.rollback()
             flash(str(exc), "error")
