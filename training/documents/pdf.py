@@ -210,10 +210,12 @@ class DocumentPDF(FPDF):
         """Both diagonals and « non signé », as on a paper sheet."""
         with self.local_context(draw_color=RULE, line_width=0.2):
             self.line(x + 2, y + h - 2, x + w - 2, y + 2)
-        self.set_xy(x, y + h / 2 - 2)
         self.set_font(FONT, "B", 8)
         self.set_text_color(*MUTED)
-        self.cell(w, 4, "non signé", align="C")
+        label_w = self.get_string_width("non signé") + 3
+        self.set_xy(x + (w - label_w) / 2, y + h / 2 - 2)
+        with self.local_context(fill_color=(255, 255, 255)):
+            self.cell(label_w, 4, "non signé", align="C", fill=True)
         self.set_text_color(*TEXT)
 
     def cross_out(self, x: float, y: float, w: float, h: float) -> None:
