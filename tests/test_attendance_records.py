@@ -253,3 +253,25 @@ def test_two_trainers_creating_the_same_first_mark_at_once(app, room):
         assert [(m.status, m.version) for m in marks] == [("late", 2)]  # sequential: created, then changed
         kinds = [c.kind for c in db.session().scalars(select(AttendanceChange).order_by(AttendanceChange.id))]
         assert kinds == ["mark", "mark"]
+
+
+def test_a_mark_made_offline_during_the_session_is_on_time_when_synced_later(app, room, clock):
+    """The offline sheet passes the device's time: judged against the window, stored beside the server's."""
+    from datetime import datetime, timedelta
+
+    from training.dates import PARIS
+    from tests.conftest import SIGNATURE
+
+    clock.set(2026, 12, 1, 19, 0)  # synced in the evening
+    with app.app_context():
+        s = db.session()
+        sess, alice = s.get(CourseSession, room.sessions[0].id), s.get(type(room.people[0]), room.people[0].id)
+        made = datetime(2026, 12, 1, 9, 20, tzinfo=PARIS)
+        mark = apply_mark(s, None, sess, alice, MarkInput("present", strokes=SIGNATURE), device_at=made)
+        assert not mark.regularised and mark.device_at == made and mark.signed_at == clock.at
+        try:
+            apply_mark(s, None, sess, alice, MarkInput("absent"), device_at=clock.at + timedelta(hours=2))
+        except ValueError as exc:
+            assert "l'heure de l'appareil est dans le futur" in str(exc)
+        else:
+            raise AssertionError("a device time in the future was accepted")

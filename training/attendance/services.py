@@ -125,20 +125,8 @@ def apply_mark(s: Session, actor, session: CourseSession, participant: Participa
     now = now or timing.now()
     arrival = _check(session, participant, change)
     sig = _signature(change, participant)
-    signing = sig is not None or change.paper
-    if signing and change.status not in ATTENDED:
-        raise AttendanceError(f"{participant.full_name} : une personne absente ne signe pas.")
-    win = timing.window()
-    outside = signing and not win.contains(session, now)
-    early = change.status != "excused" and not win.started(session, now)
-    locked = session.locked
-    if outside or early:
-        start, end = win.bounds(session)
-        reason = _reason(reason, True, f"Hors du créneau d'émargement (le {start:%d/%m/%Y} de {start:%H:%M} à "
-                                       f"{end:%H:%M}) : indiquez le motif de la régularisation.")
-    reason = _reason(reason, locked, "La feuille est signée : indiquez le motif de la modification.")
-    regularised = outside or locked
-    kind = "correction" if locked else ("regularisation" if outside or early else "mark")
+    reason, kind = _rules(session, participant, change, sig is not None or change.paper, reason, now, device_at)
+    locked, regularised = session.locked, kind in ("correction", "regularisation")
     mark = _load(s, session, participant)
     if mark is None:
         if expected_version not in (None, 0):
@@ -170,6 +158,32 @@ def apply_mark(s: Session, actor, session: CourseSession, participant: Participa
 def _after_change(session: CourseSession, locked: bool) -> None:
     if locked:
         session.state = transition(session, "correct")
+
+
+def _rules(session: CourseSession, participant: Participant, change: MarkInput, signing: bool, reason: str,
+           now: datetime, device_at: datetime | None) -> tuple[str, str]:
+    """The reason, checked, and the kind of change: mark, régularisation (outside the window) or correction.
+
+    The window is judged at the device's time when there is one (a mark made offline during
+    the session and sent later is on time), never at a time in the future.
+    """
+    if signing and change.status not in ATTENDED:
+        raise AttendanceError(f"{participant.full_name} : une personne absente ne signe pas.")
+    if device_at is not None and device_at > now + timedelta(minutes=5):
+        raise AttendanceError(f"{participant.full_name} : l'heure de l'appareil est dans le futur ; "
+                              "corrigez l'horloge de la tablette.")
+    at = device_at or now
+    win = timing.window()
+    outside = signing and not win.contains(session, at)
+    early = change.status != "excused" and not win.started(session, at)
+    if outside or early:
+        start, end = win.bounds(session)
+        reason = _reason(reason, True, f"Hors du créneau d'émargement (le {start:%d/%m/%Y} de {start:%H:%M} à "
+                                       f"{end:%H:%M}) : indiquez le motif de la régularisation.")
+    reason = _reason(reason, session.locked, "La feuille est signée : indiquez le motif de la modification.")
+    if session.locked:
+        return reason, "correction"
+    return reason, "regularisation" if outside or early else "mark"
 
 
 def _stale_message(participant: Participant) -> str:

@@ -102,7 +102,8 @@ def issue_batch(s: Session, items: list[tuple[Meta, object, Callable[[Stamp], by
     out, new = [], {}
     for fp, (meta, _p, build) in zip(fps, items, strict=True):
         row = known.get(fp)
-        code, created = (row.code, row.created_at) if row is not None else (new.get(fp, {}).get("code") or new_code(), at)
+        code, created = ((row.code, row.created_at.astimezone(timezone.utc)) if row is not None
+                         else (new.get(fp, {}).get("code") or new_code(), at))
         data = build(Stamp(body, code, f"{verify_url}?code={code}", created))
         digest = hashlib.sha256(data).hexdigest()
         if row is None:
