@@ -134,3 +134,18 @@ def test_phone_signing_closes_when_the_trainer_signs(app, client, login, room):
         assert db.session().get(CourseSession, sid).self_sign_secret is None
     r = post(phone, f"/emarger/seance/{sid}", {"participant": str(room.people[0].id), "signature": SIG})
     assert "Saisissez le code" in text(r) or "fermé" in text(r)
+
+
+def test_a_late_arrival_noted_by_the_trainer_stands_when_the_participant_signs(app, client, login, room, clock):
+    login(room.trainer)
+    sid, alice = room.sessions[0].id, room.people[0]
+    post(client, f"/seances/{sid}/marques/{alice.id}", {"status": "late", "arrival": "09:40"})
+    clock.set(2026, 12, 1, 9, 50)
+    code = _open_code(client, sid)
+    phone, _r = _phone(app, sid, code)
+    assert "Merci, Alice Arnaud" in text(post(phone, f"/emarger/seance/{sid}", {"participant": str(alice.id),
+                                                                                "signature": SIG}))
+    with app.app_context():
+        mark = db.session().scalar(select(AttendanceMark).where(AttendanceMark.participant_id == alice.id))
+        assert (mark.status, mark.arrival.strftime("%H:%M"), mark.signed_via, mark.status_by_trainer) == \
+            ("late", "09:40", "self", True)

@@ -14,6 +14,7 @@ EXTRA = ["Anne Aubert", "Bilal Benali", "Claire Chevalier", "Denis Dumas", "Emma
 
 
 def _draw(page, selector="canvas.signature-pad"):
+    page.wait_for_load_state("load")
     box = page.locator(selector).bounding_box()
     x, y, w, h = box["x"], box["y"], box["width"], box["height"]
     page.mouse.move(x + w * 0.15, y + h * 0.6)
@@ -21,6 +22,7 @@ def _draw(page, selector="canvas.signature-pad"):
     for i in range(1, 12):
         page.mouse.move(x + w * (0.15 + i * 0.06), y + h * (0.6 - 0.3 * (i % 2)), steps=2)
     page.mouse.up()
+    page.wait_for_function("document.getElementById('signature').value.length > 10")  # the pad took the strokes
 
 
 def _session_url(page, base, index):

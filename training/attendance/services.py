@@ -216,8 +216,9 @@ def _guard_self(mark: AttendanceMark | None) -> None:
 
 def _assign(mark: AttendanceMark, change: MarkInput, arrival: time | None, sig, actor, now: datetime,
             device_at: datetime | None, regularised: bool) -> None:
+    kept = change.via == "self" and mark.status_by_trainer and mark.status == change.status
     mark.status, mark.arrival = change.status, arrival
-    mark.status_by_trainer = change.via != "self"
+    mark.status_by_trainer = change.via != "self" or bool(kept)
     if change.status not in ATTENDED:
         _clear_signature(mark)
     elif sig is not None:
@@ -436,8 +437,11 @@ def self_sign(s: Session, actor, session: CourseSession, participant: Participan
     local = now.astimezone(PARIS).time().replace(second=0, microsecond=0)
     start = datetime.combine(session.day, session.starts_at, PARIS)
     late = now > start + LATE_AFTER and local < session.ends_at
-    change = MarkInput("late" if late else "present", local if late else None, given.strokes, given.typed_name,
-                       given.typed_confirmed, via="self")
+    status, arrival = ("late", local) if late else ("present", None)
+    existing = _load(s, session, participant)
+    if existing is not None and existing.status_by_trainer and existing.status in ATTENDED:
+        status, arrival = existing.status, existing.arrival  # what the trainer noted stands
+    change = MarkInput(status, arrival, given.strokes, given.typed_name, given.typed_confirmed, via="self")
     return apply_mark(s, actor, session, participant, change, now=now, device_at=device_at)
 
 
