@@ -25,9 +25,18 @@ def _draw(page, selector="canvas.signature-pad"):
     page.wait_for_function("document.getElementById('signature').value.length > 10")  # the pad took the strokes
 
 
+def _go(page, selector):
+    """Click something that loads a new page, and wait until it has."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def _session_url(page, base, index):
     page.goto(base + "/cohortes/1/seances")
-    page.locator("table tbody tr").nth(index).locator("a").first.click()
+    rows = page.locator("table tbody tr")
+    assert rows.count() >= 2, page.locator("main").inner_text()[:1500]
+    with page.expect_navigation():
+        rows.nth(index).locator("a").first.click()
     return page.url
 
 
@@ -38,8 +47,8 @@ def _add_roster(page, base):
     csv = "Nom;Structure;Fonction\n" + "\n".join(f"{n};Bailleur Sud;Gardien" for n in EXTRA) + "\n"
     page.set_input_files("input[type=file]", files=[{"name": "liste.csv", "mimeType": "text/csv",
                                                      "buffer": csv.encode()}])
-    page.click("text=Voir l'aperçu")
-    page.click("text=Importer ces 9 personne(s)")
+    _go(page, "text=Voir l'aperçu")
+    _go(page, "text=Importer ces 9 personne(s)")
     page.wait_for_selector(f"td:has-text('{EXTRA[-1]}')")
 
 
@@ -49,33 +58,35 @@ def test_tablet_and_phone_signatures(browser, live_server):
     login(page, live_server, "formatrice@demo.test")
     sheet_url = _session_url(page, live_server, 1)  # today, afternoon
     # on the tablet: Samir signs with a finger (mouse here)
-    page.locator("li.sheet-row", has_text="Samir Stagiaire").get_by_role("link", name="Faire signer").click()
+    with page.expect_navigation():
+        page.locator("li.sheet-row", has_text="Samir Stagiaire").get_by_role("link", name="Faire signer").click()
     assert page.locator(".half-day").inner_text().endswith("après-midi · Groupe de démonstration") or \
         "après-midi" in page.locator(".half-day").inner_text()
     _draw(page)
-    page.click("text=Valider la signature")
-    page.wait_for_selector("text=signature enregistrée")
+    _go(page, "text=Valider la signature")
+    assert "signature enregistrée" in page.locator(".flash").first.inner_text()
     assert page.locator("li.sheet-row", has_text="Samir Stagiaire").locator("svg.signature-thumb polyline").count() == 1
     # an empty signature is refused, with the same message everywhere
-    page.locator("li.sheet-row", has_text="Léa Stagiaire").get_by_role("link", name="Faire signer").click()
-    page.click("text=Valider la signature")
+    with page.expect_navigation():
+        page.locator("li.sheet-row", has_text="Léa Stagiaire").get_by_role("link", name="Faire signer").click()
+    _go(page, "text=Valider la signature")
     page.wait_for_selector("text=La signature est vide")
     page.goto(sheet_url)
     assert page.locator("li.sheet-row", has_text="Léa Stagiaire").locator("svg").count() == 0
     # self-signing: the rotating code and its QR code, then Karim (no account) on his own phone
-    page.click("text=Code d'émargement (QR)")
+    _go(page, "text=Code d'émargement (QR)")
     code = page.locator(".self-code").inner_text().strip()
     shot(page, "attendance-code-tablet")
     session_id = re.search(r"/seances/(\d+)", sheet_url).group(1)
     phone = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}).new_page()
     phone.goto(f"{live_server}/emarger?seance={session_id}&code={code}")
-    phone.click("text=Continuer")
+    _go(phone, "text=Continuer")
     names = phone.locator("#participant option").all_inner_texts()
     assert "Karim G." in names and not any("Stagiaire" in n for n in names)  # accounts sign signed in
     phone.select_option("#participant", label="Karim G.")
     _draw(phone)
     shot(phone, "attendance-self-sign-phone")
-    phone.click("text=Valider ma signature")
+    _go(phone, "text=Valider ma signature")
     phone.wait_for_selector("text=Merci, Karim Gardien")
     phone.context.close()
     page.goto(sheet_url)
@@ -99,7 +110,7 @@ def test_twelve_participants_sign_in_at_most_thirty_taps(browser, live_server):
 
     def tap(selector):
         nonlocal taps
-        page.click(selector)
+        _go(page, selector)
         taps += 1
 
     def draw():
