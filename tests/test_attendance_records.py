@@ -56,8 +56,12 @@ def test_signed_sheet_changes_only_with_a_reason_and_each_is_recorded(client, lo
     page = text(client.get(f"/seances/{sid}"))
     assert "Rectifications" in page and "séance déplacée" in page and "nouvelle signature du formateur" in page
     clock.set(2026, 12, 3, 10, 0)
-    sheet = _pdf_text(client.get(f"/seances/{sid}/emargement.pdf").data)
+    pdf = client.get(f"/seances/{sid}/emargement.pdf").data
+    from tests.test_documents_pdf import snapshot
+    snapshot(pdf, "documents-emargement-rectifie")
+    sheet = _pdf_text(pdf)
     assert "Séance annulée le" in sheet and "Intervenant absent, séance reportée" in sheet
+    assert "Alice Arnaud Bailleur Habitat Sud Gardien Présent signé le mardi 1er décembre 2026" in sheet  # kept
     assert "Rectifications" in sheet and "Début retardé d'une demi-heure (bus)" in sheet
     bundle = zipfile.ZipFile(io.BytesIO(client.get(f"/cohortes/{room.cohort.id}/dossier-qualite.zip").data))
     sheets = _pdf_text(bundle.read("emargement.pdf"))

@@ -170,4 +170,5 @@ def test_sheet_and_documents_take_constant_queries(app, client, login, scenario,
             client.post(f"/seances/{sess.id}/marques/{p.id}", data={"status": "present", "signature": SIG,
                                                                     "from": "signer", "csrf_token": token})
     clock.set(2026, 12, 4, 10, 0)
-    assert [_count(app, client, p) for p in paths] == before
+    after = [_count(app, client, p) for p in paths]
+    assert after == before

@@ -36,6 +36,11 @@ def counts_for(session: CourseSession, participant: Participant) -> bool:
     return session.day >= joined
 
 
+def enrolled_on(session: CourseSession, participant: Participant) -> bool:
+    """On the roster on the session's day, cancelled or not: the row the sheet prints for them."""
+    return session.day >= participant.joined_at.astimezone(PARIS).date()
+
+
 def held(session: CourseSession, at: datetime | None = None) -> bool:
     """Held: begun and not cancelled. Future sessions are « à venir » and count nowhere."""
     from .timing import now, session_started

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ..accounts.models import User
 from ..attendance.describe import change_text
 from ..attendance.models import ATTENDED, HALVES, STATUSES, AttendanceChange, AttendanceMark, CourseSession
-from ..attendance.queries import CohortAttendance, cohort_attendance, counts_for
+from ..attendance.queries import CohortAttendance, cohort_attendance, enrolled_on
 from ..cohorts.models import Cohort, Participant
 from ..content.model import Registry
 from ..dates import french_date, french_datetime
@@ -165,7 +165,7 @@ def _headings(pdf: DocumentPDF, paper: bool) -> None:
 
 
 def _status_parts(sess: CourseSession, participant: Participant, mark: AttendanceMark | None, paper: bool):
-    if not counts_for(sess, participant):
+    if not enrolled_on(sess, participant):
         return [("Non inscrit à cette date", 8.5, False, MUTED)]
     if paper:
         return []
@@ -203,7 +203,7 @@ def _row(pdf: DocumentPDF, number: int, participant: Participant | None, sess: C
         x += w
     sign_w = widths[-1]
     pdf.rect(x, y, sign_w, height)
-    if participant is not None and not counts_for(sess, participant):
+    if participant is not None and not enrolled_on(sess, participant):
         pdf.cross_out(x, y, sign_w, height)
     elif not paper and participant is not None:
         if mark is not None and mark.has_signature and mark.status in ATTENDED:
@@ -221,7 +221,7 @@ def _row(pdf: DocumentPDF, number: int, participant: Participant | None, sess: C
 def _tally(data: SheetData, sess: CourseSession) -> str:
     counts: dict[str | None, int] = {}
     for p in data.table.participants:
-        if counts_for(sess, p):
+        if enrolled_on(sess, p):
             mark = data.table.mark(sess, p)
             key = mark.status if mark is not None else None
             counts[key] = counts.get(key, 0) + 1
