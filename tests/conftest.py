@@ -159,8 +159,8 @@ def make_sessions(app):
         with app.app_context():
             s = db.session()
             first = first_day or date(2026, 12, 1)
-            created = add_sessions(s, s.merge(cohort), schedule_specs(first, days, "Centre social"),
-                                   today=first, allow_past=True)
+            created = add_sessions(s, None, s.merge(cohort), schedule_specs(first, days, "Centre social"),
+                                   today=first, allow_past=True, confirmed=True)
             s.commit()
             return created
     return factory

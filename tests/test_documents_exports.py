@@ -8,6 +8,7 @@ import zipfile
 from sqlalchemy import event
 
 from tests import test_documents_pdf as shared
+from tests.attendance_support import clock  # noqa: F401
 from training import db
 from training.learning.services import save_positioning
 
@@ -15,7 +16,7 @@ scenario = shared.scenario  # the fixture both files build on
 pdf_pages = shared.pdf_pages
 
 HEADER = ["Participant", "Structure", "Date", "Demi-journée", "Début", "Fin", "Durée", "Lieu", "Formateur(s)",
-          "Statut", "Arrivée", "Minutes de présence", "Signé"]
+          "Statut", "Arrivée", "Minutes de présence", "Signature", "Séance"]
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -37,15 +38,15 @@ def test_attendance_csv_has_one_row_per_participant_and_counted_session(client, 
                                                          "David Lefèvre": 2}  # David joined on day 2
     assert by_person["Alice Dupré"][3] == ["Alice Dupré", "Association Réseaux 13", "02/12/2026", "Après-midi",
                                            "13:30", "17:00", "3:30", "Centre social", "Camille Formatrice",
-                                           "En retard", "14:30", "150", "oui"]
+                                           "En retard", "14:30", "150", "tablette", "tenue"]
     assert by_person["Alice Dupré"][0][2:4] + by_person["Alice Dupré"][0][9:] == \
-        ["01/12/2026", "Matin", "Présent", "", "210", "oui"]
-    assert [r[9:] for r in by_person["Bruno Œillet"][:2]] == [["Absence excusée", "", "0", "non"],
-                                                             ["Absent", "", "0", "non"]]
-    assert [r[9:] for r in by_person["Chantal Müller"]] == [["Présent", "", "210", "non"],
-                                                           ["Présent", "", "210", "oui"],
-                                                           ["Non renseigné", "", "0", "non"],
-                                                           ["Non renseigné", "", "0", "non"]]
+        ["01/12/2026", "Matin", "Présent", "", "210", "tablette", "tenue"]
+    assert [r[9:] for r in by_person["Bruno Œillet"][:2]] == [["Absence excusée", "", "0", "non signé", "tenue"],
+                                                             ["Absent", "", "0", "non signé", "tenue"]]
+    assert [r[9:] for r in by_person["Chantal Müller"]] == [["Présent", "", "210", "non signé", "tenue"],
+                                                           ["Présent", "", "210", "téléphone", "tenue"],
+                                                           ["À renseigner", "", "0", "non signé", "tenue"],
+                                                           ["À renseigner", "", "0", "non signé", "tenue"]]
     assert [r[2] for r in by_person["David Lefèvre"]] == ["02/12/2026", "02/12/2026"]
     minutes = sum(int(r[11]) for r in by_person["Alice Dupré"])
     assert minutes == 13 * 60  # the same hours as the attestation
@@ -80,7 +81,9 @@ def test_evidence_bundle_holds_every_proof(client, login, scenario, app, make_us
     bundle = zipfile.ZipFile(io.BytesIO(r.data))
     assert sorted(bundle.namelist()) == [
         "LISEZMOI.txt", "attestations/alice-dupre.pdf", "attestations/bruno-oeillet.pdf",
-        "attestations/chantal-muller.pdf", "attestations/david-lefevre.pdf", "emargement.pdf",
+        "attestations/chantal-muller.pdf", "attestations/david-lefevre.pdf", "certificats/alice-dupre.pdf",
+        "certificats/bruno-oeillet.pdf", "certificats/chantal-muller.pdf", "certificats/david-lefevre.pdf",
+        "emargement.pdf",
         "positionnement.csv", "presences.csv", "satisfaction.csv"]
     assert all(name.isascii() for name in bundle.namelist())
 
@@ -109,7 +112,7 @@ def test_evidence_bundle_holds_every_proof(client, login, scenario, app, make_us
     raw = bundle.read("LISEZMOI.txt")
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # opens right in any Windows editor
     readme = " ".join(raw.decode("utf-8-sig").split())
-    for words in ("emargement.pdf", "attestations/", "presences.csv", "positionnement.csv", "satisfaction.csv",
+    for words in ("emargement.pdf", "attestations/", "certificats/", "Vérification", "presences.csv", "positionnement.csv", "satisfaction.csv",
                   "indicateur 8", "indicateur 11", "indicateur 12", "indicateur 30", "Groupe Marseille Nord"):
         assert words in readme, words
 

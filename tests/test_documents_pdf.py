@@ -5,7 +5,7 @@ import io
 import re
 import subprocess
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
 
@@ -16,7 +16,9 @@ from sqlalchemy import select
 from tests.conftest import PASSWORD, SIGNATURE, csrf_token
 from training import db
 from training.attendance.models import CourseSession
-from training.attendance.services import cancel, set_mark, sign_session
+from training.attendance.services import SignatureInput, cancel_session, set_mark, sign_session
+from training.dates import PARIS
+from tests.attendance_support import clock  # noqa: F401
 from training.cohorts.models import Participant
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -41,7 +43,7 @@ def _participant(s, cohort_id, user_id=None, name=None):
 
 
 @pytest.fixture
-def scenario(app, make_user, make_cohort, enrol_user, make_participant, make_sessions) -> Scenario:
+def scenario(app, clock, make_user, make_cohort, enrol_user, make_participant, make_sessions) -> Scenario:
     trainer = make_user("trainer", name="Camille Formatrice")
     cohort = make_cohort(trainer, name="Groupe Marseille Nord")
     alice, bruno = make_user(name="Alice Dupré"), make_user(name="Bruno Œillet")
@@ -59,20 +61,25 @@ def scenario(app, make_user, make_cohort, enrol_user, make_participant, make_ses
         a.organisation, a.job = "Association Réseaux 13", "Éducatrice spécialisée"
         b.organisation, b.job = "ADDAP 13", "Animateur de prévention"
         d.joined_at = datetime(2026, 12, 2, 7, 0, tzinfo=timezone.utc)
+        during = {x.id: datetime.combine(x.day, x.starts_at, PARIS) + timedelta(minutes=12) for x in sess}
+
+        def mark(x, p, status, arrival=None, sig=None, via="tablet"):
+            set_mark(s, x, p, status, arrival, trainer_row, sig, via=via, now=during[x.id])
         for x in sess[:3]:
-            set_mark(s, x, a, "present", None, trainer_row, SIGNATURE)
-        set_mark(s, sess[3], a, "late", time(14, 30), trainer_row, SIGNATURE)
-        set_mark(s, sess[0], b, "excused", None, trainer_row)
-        set_mark(s, sess[1], b, "absent", None, trainer_row)
-        set_mark(s, sess[2], b, "present", None, trainer_row, SIGNATURE)
-        set_mark(s, sess[3], b, "late", time(13, 45), trainer_row, SIGNATURE)
-        set_mark(s, sess[0], c, "present", None, trainer_row)
-        set_mark(s, sess[1], c, "present", None, trainer_row, SIGNATURE, via="self")
-        set_mark(s, sess[2], d, "present", None, trainer_row, SIGNATURE)
-        set_mark(s, sess[3], d, "present", None, trainer_row, SIGNATURE)
-        sign_session(s, sess[0], trainer_row, SIGNATURE)
+            mark(x, a, "present", sig=SIGNATURE)
+        mark(sess[3], a, "late", time(14, 30), SIGNATURE)
+        mark(sess[0], b, "excused")
+        mark(sess[1], b, "absent")
+        mark(sess[2], b, "present", sig=SIGNATURE)
+        mark(sess[3], b, "late", time(13, 45), SIGNATURE)
+        mark(sess[0], c, "present")
+        mark(sess[1], c, "present", sig=SIGNATURE, via="self")
+        mark(sess[2], d, "present", sig=SIGNATURE)
+        mark(sess[3], d, "present", sig=SIGNATURE)
+        sign_session(s, trainer_row, sess[0], SignatureInput(SIGNATURE), now=during[sess[0].id])
         s.commit()
         ids = {"alice": a.id, "bruno": b.id, "chantal": c.id, "david": d.id}
+    clock.set(2026, 12, 3, 10, 0)  # the course is over: every session was held
     return Scenario(trainer, cohort, sessions, ids["alice"], ids["bruno"], ids["chantal"], ids["david"],
                     {"alice": alice, "bruno": bruno})
 
@@ -114,13 +121,16 @@ def test_cohort_sheet_shows_each_session_with_statuses_and_signatures(client, lo
         assert "Alice Dupré" in page and "Bruno Œillet" in page and "Chantal Müller" in page
     assert "mardi 1er décembre 2026" in first and "Matin, de 9 h 00 à 12 h 30 (3 h 30)" in first
     assert "Absence excusée" in first and "Non inscrit à cette date" in first
-    assert re.search(r"Signé par Camille Formatrice, le \d+(er)? \w+ 20\d\d à \d+ h \d\d", first)
+    assert "Signé par Camille Formatrice, le mardi 1er décembre 2026 à 9 h 12" in first
+    assert "Présent signé le mardi 1er décembre 2026 à 9 h 12 sur tablette" in first
+    assert "Chantal Müller Bailleur Habitat Sud Gardienne Présent non signé" in first  # no signature: said so
     assert "Feuille non signée" not in first
     assert "Après-midi, de 13 h 30 à 17 h 00" in second and "Absent" in second
-    assert "Feuille non signée" in second and "signé à" in second and "sur téléphone" in second
-    assert "Non inscrit à cette date" not in third and "Non renseigné" in third
+    assert "Feuille non signée" in second and "signé le mardi 1er décembre 2026 à 13 h 42" in second
+    assert "sur téléphone" in second
+    assert "Non inscrit à cette date" not in third and "À renseigner" in third
     assert "En retard" in fourth and "arrivée à 14 h 30" in fourth and "arrivée à 13 h 45" in fourth
-    assert "Bilan de la séance : 1 présent, 2 en retard, 1 non renseigné." in fourth
+    assert "Bilan de la séance : 1 présent, 2 en retard, 1 à renseigner." in fourth
 
 
 def _line_segments(data: bytes, page: int = 0) -> int:
@@ -202,7 +212,8 @@ def test_attestation_states_hours_attended_out_of_planned(client, login, scenari
     assert "13 h suivies sur 14 h prévues, soit 92 % du temps de formation." in page
     assert "Séances suivies (4 sur 4 prévues)" in page
     assert "mercredi 2 décembre 2026, après-midi, 13 h 30 – 17 h 00, arrivée à 14 h 30 : 2 h 30" in page
-    assert "Fait à Centre social, le" in page and "Nom du formateur ou de la formatrice" in page
+    assert "Fait à Centre social, le" in page and "Cachet et signature" in page
+    assert re.search(r"Code de vérification : [A-Z0-9]{5}-[A-Z0-9]{5}", page)
 
 
 def test_attestation_counts_only_sessions_after_joining(client, login, scenario):
@@ -240,14 +251,17 @@ def test_all_attestations_in_one_pdf(client, login, scenario):
     assert all("Page 1 / 1" in p for p in pages)
 
 
-def test_cancelled_sessions_are_left_out(client, login, scenario, app):
+def test_cancelled_sessions_stay_marked_cancelled_and_count_for_nobody(client, login, scenario, app):
     with app.app_context():
         s = db.session()
-        cancel(s.get(CourseSession, scenario.sessions[1].id))
+        cancel_session(s, s.merge(scenario.trainer), s.get(CourseSession, scenario.sessions[1].id), confirmed=True,
+                       reason="Salle inondée")
         s.commit()
     login(scenario.trainer)
     pages = pdf_pages(client.get(f"/cohortes/{scenario.cohort.id}/emargement.pdf"))
-    assert len(pages) == 3 and not any("Après-midi, de 13 h 30 à 17 h 00" in p and "mardi" in p for p in pages)
+    assert len(pages) == 4
+    assert "Séance annulée le" in pages[1] and "motif : Salle inondée" in pages[1]
+    assert "Rectifications" in pages[1] and "séance annulée" in pages[1]
     [page] = pdf_pages(client.get(f"/cohortes/{scenario.cohort.id}/attestations/{scenario.alice}.pdf"))
     assert "9 h 30 suivies sur 10 h 30 prévues" in page
     r = client.get(f"/seances/{scenario.sessions[1].id}/feuille-papier.pdf")

@@ -58,12 +58,13 @@ def register_blueprints(app: Flask) -> None:
     from .documents import bp as documents_bp
     from .learning import bp as learning_bp
     from .main import bp as main_bp
+    from .organisation import bp as organisation_bp
     from .presentation import bp as presentation_bp
     from .privacy import bp as privacy_bp
     from .surveys import bp as surveys_bp
 
     for bp in (main_bp, accounts_bp, content_views.bp, learning_bp, cohorts_bp, attendance_bp, documents_bp,
-               presentation_bp, surveys_bp, privacy_bp):
+               presentation_bp, surveys_bp, privacy_bp, organisation_bp):
         app.register_blueprint(bp)
 
 

@@ -28,6 +28,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_group)
     app.cli.add_command(db_group)
     app.cli.add_command(purge_command)
+    from .attendance.cli import attendance_group
+
+    app.cli.add_command(attendance_group)
 
 
 def _fail(message: str) -> None:
@@ -135,8 +138,8 @@ def _demo_room(s, cohort) -> None:
     if not s.scalar(select(Participant.id).where(Participant.cohort_id == cohort.id, Participant.user_id.is_(None))):
         add_participant(s, cohort, "Karim Gardien", "Bailleur (démonstration)", "Gardien d'immeuble")
     if not s.scalar(select(CourseSession.id).where(CourseSession.cohort_id == cohort.id)):
-        add_sessions(s, cohort, schedule_specs(cohort.start_date, 2, cohort.place, skip_weekends=False),
-                     today=cohort.start_date, allow_past=True)
+        add_sessions(s, None, cohort, schedule_specs(cohort.start_date, 2, cohort.place, skip_weekends=False),
+                     today=cohort.start_date, allow_past=True, confirmed=True)
 
 
 content_group = AppGroup("content", help="Course content.")

@@ -46,6 +46,11 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_USER": "",
     "SMTP_PASSWORD": "",
     "SMTP_STARTTLS": False,
+    "SIGN_BEFORE_MINUTES": 30,  # signatures accepted from this long before a session starts…
+    "SIGN_AFTER_MINUTES": 120,  # …until this long after it ends (on its day); otherwise a régularisation
+    "SELF_SIGN_ROTATE_SECONDS": 30,  # the code shown in the room changes this often
+    "SELF_SIGN_GRACE_SECONDS": 30,  # a code still works this long after it rotated
+    "SELF_SIGN_MAX_FAILURES": 10,  # wrong codes per address and session per minute, then a pause
     "SCHEMA_CHECK": True,
     "TESTING": False,
     "DEBUG": False,

@@ -31,7 +31,9 @@ def serve(tmp: Path, content_root: Path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINING_")}
     env.update(TRAINING_DATABASE_URL=f"sqlite:///{tmp}/live.sqlite3", TRAINING_SECRET_KEY="b" * 64,
-               TRAINING_CONTENT_ROOT=str(content_root), TRAINING_BIND=f"127.0.0.1:{port}", TRAINING_WORKERS="2")
+               TRAINING_CONTENT_ROOT=str(content_root), TRAINING_BIND=f"127.0.0.1:{port}", TRAINING_WORKERS="2",
+               # signatures are accepted all day long for today's sessions, whatever the hour the tests run
+               TRAINING_SIGN_BEFORE_MINUTES="1440", TRAINING_SIGN_AFTER_MINUTES="1440")
     flask = [sys.executable, "-m", "flask", "--app", "training"]
     subprocess.run([*flask, "init"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True)

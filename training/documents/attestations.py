@@ -12,7 +12,8 @@ from ..attendance.queries import CohortAttendance, attended_minutes, counts_for,
 from ..cohorts.models import Cohort, Participant
 from ..content.model import Registry
 from ..dates import french_date
-from .pdf import FONT, MUTED, NBSP, ORGANISATION, RULE, DocumentPDF, french_time, hours, render
+from .issue import Identity
+from .pdf import FONT, MUTED, NBSP, RULE, TEXT, DocumentPDF, french_time, hours, render
 from .sheets import path_title, trainer_names
 
 OBJECTIVES_FICHE = 11  # fiche-action 11 describes the training itself and its four objectives
@@ -27,6 +28,7 @@ class AttestationData:
     objectives_label: str
     objectives: list[str]
     issued_on: date
+    body: Identity
 
 
 def _plain(fragment: str) -> str:
@@ -46,12 +48,12 @@ def training_objectives(reg: Registry, cohort: Cohort) -> tuple[str, list[str]]:
     return "Contenus de la formation", titles
 
 
-def attestation_data(reg: Registry, table: CohortAttendance, issued_on: date) -> AttestationData:
+def attestation_data(reg: Registry, table: CohortAttendance, issued_on: date, body: Identity) -> AttestationData:
     label, objectives = training_objectives(reg, table.cohort)
-    return AttestationData(path_title(reg, table.cohort), table.cohort, table, label, objectives, issued_on)
+    return AttestationData(path_title(reg, table.cohort), table.cohort, table, label, objectives, issued_on, body)
 
 
-def attestations_pdf(data: AttestationData, participants: list[Participant]) -> bytes:
+def attestations_pdf(data: AttestationData, participants: list[Participant], stamp=None) -> bytes:
     """One attestation per participant, each numbered from its own first page."""
     def build(pdf: DocumentPDF) -> None:
         pdf.set_margins(MARGIN, 12, MARGIN)
@@ -61,13 +63,33 @@ def attestations_pdf(data: AttestationData, participants: list[Participant]) -> 
     title = "Attestation d'assiduité et de fin de formation"
     if len(participants) == 1:
         title += f" — {participants[0].full_name}"
-    return render(build, title=title)
+    return render(build, title=title, stamp=stamp)
+
+
+def body_header(pdf: DocumentPDF, body: Identity) -> None:
+    """The training body at the top of an attestation or a certificate: logo, name, address, numbers."""
+    pdf.set_xy(pdf.l_margin, 12)
+    left = pdf.l_margin
+    if body.logo:
+        pdf.image_bytes(body.logo, pdf.l_margin, 10, w=24, h=16)
+        left += 28
+    pdf.set_xy(left, 11)
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(pdf.epw - (left - pdf.l_margin), 5, body.name, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 8)
+    pdf.set_text_color(*MUTED)
+    ids = " · ".join(x for x in (f"SIRET{NBSP}{body.siret}" if body.siret else "",
+                                 f"Déclaration d'activité n°{NBSP}{body.nda}" if body.nda else "") if x)
+    for line in [" ".join(body.address.split())] + [ids]:
+        if line:
+            pdf.cell(pdf.epw - (left - pdf.l_margin), 4, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_text_color(*TEXT)
+    pdf.set_y(max(pdf.get_y(), 27))
 
 
 def _header(pdf: DocumentPDF) -> None:
-    pdf.set_xy(pdf.l_margin, 12)
-    pdf.set_font(FONT, "B", 10)
-    pdf.cell(pdf.epw, 6, ORGANISATION, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    body = pdf.stamp.body if pdf.stamp is not None else Identity(pdf.body_name)
+    body_header(pdf, body)
     pdf.set_draw_color(*RULE)
     pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.w - pdf.r_margin, pdf.get_y() + 1)
     pdf.ln(6)
@@ -90,7 +112,7 @@ def _bullets(pdf: DocumentPDF, items: list[str], size: float = 9.5) -> None:
 
 
 def _dates(data: AttestationData) -> str:
-    days = [x.day for x in data.table.active_sessions]
+    days = [x.day for x in data.table.held_sessions]
     if not days:
         return "—"
     first, last = min(days), max(days)
@@ -99,7 +121,7 @@ def _dates(data: AttestationData) -> str:
 
 def _attended(data: AttestationData, participant: Participant) -> list[str]:
     lines = []
-    for sess in data.table.sessions:
+    for sess in data.table.held_sessions:
         if not counts_for(sess, participant):
             continue
         mark = data.table.mark(sess, participant)
@@ -114,7 +136,7 @@ def _body(pdf: DocumentPDF, data: AttestationData, participant: Participant) -> 
     pdf.write_block(pdf.epw, "Attestation d'assiduité", size=17, bold=True, line_h=8, align="C")
     pdf.write_block(pdf.epw, "et de fin de formation", size=13, bold=True, line_h=7, align="C")
     pdf.ln(5)
-    pdf.write_block(pdf.epw, f"L'organisme «{NBSP}{ORGANISATION}{NBSP}» atteste que", size=10)
+    pdf.write_block(pdf.epw, f"L'organisme «{NBSP}{data.body.name}{NBSP}» atteste que", size=10)
     pdf.ln(2)
     pdf.write_block(pdf.epw, participant.full_name, size=14, bold=True, line_h=7)
     where = " — ".join(x for x in (participant.organisation, participant.job) if x)
@@ -156,17 +178,28 @@ def _attendance(pdf: DocumentPDF, data: AttestationData, participant: Participan
 
 
 def _signature(pdf: DocumentPDF, data: AttestationData) -> None:
-    pdf.ensure_room(42)
+    signatory_block(pdf, data.body, data.body.city or data.cohort.place, data.issued_on)
+
+
+def signatory_block(pdf: DocumentPDF, body: Identity, place: str, issued_on: date) -> None:
+    """« Fait à … le … », the signatory, the stamp, and the verification code with its QR code."""
+    pdf.ensure_room(58)
     pdf.ln(6)
-    place = data.cohort.place or "…………………………"
-    pdf.write_block(pdf.epw, f"Fait à {place}, le {french_date(data.issued_on)}.", size=10)
-    pdf.ln(5)
+    pdf.write_block(pdf.epw, f"Fait à {place or '…………………………'}, le {french_date(issued_on)}.", size=10)
+    pdf.ln(4)
     y = pdf.get_y()
+    half = pdf.epw / 2
     pdf.set_font(FONT, "", 10)
-    pdf.cell(78, 6, f"Nom du formateur ou de la formatrice{NBSP}:")
+    who = ", ".join(x for x in (body.signatory_name, body.signatory_title) if x)
+    pdf.set_xy(pdf.l_margin + half, y)
+    pdf.multi_cell(half, 5, who or f"Nom et fonction du signataire{NBSP}:", align="L", new_x=XPos.LEFT,
+                   new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 8.5)
+    pdf.cell(half, 5, "Cachet et signature", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_draw_color(*RULE)
-    pdf.line(pdf.l_margin + 78, y + 5, pdf.w - pdf.r_margin, y + 5)
-    pdf.set_xy(pdf.l_margin, y + 11)
-    pdf.cell(78, 6, f"Signature{NBSP}:")
-    pdf.rect(pdf.l_margin + 78, y + 10, pdf.epw - 78, 22)
-    pdf.set_xy(pdf.l_margin, y + 34)
+    top = pdf.get_y()
+    pdf.rect(pdf.l_margin + half, top, half, 26)
+    if body.stamp:
+        pdf.image_bytes(body.stamp, pdf.l_margin + half + 2, top + 1, w=half - 4, h=24)
+    pdf.verification(pdf.l_margin, y + 4, half - 4)
+    pdf.set_xy(pdf.l_margin, top + 28)

@@ -11,17 +11,17 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..attendance.models import HALVES, STATUSES
-from ..attendance.queries import CohortAttendance, attended_minutes, counts_for
+from ..attendance.models import HALVES, STATUSES, VIA
+from ..attendance.queries import CohortAttendance, attended_minutes
 from ..cohorts.models import Cohort
+from ..dates import PARIS
 from ..content.model import Registry
 from ..learning.models import PositioningAnswer
-from .attestations import attestation_data, attestations_pdf
 from .readme import readme_text
 from .sheets import SheetData, sessions_sheets_pdf, trainer_names
 
 ATTENDANCE_COLUMNS = ("Participant", "Structure", "Date", "Demi-journée", "Début", "Fin", "Durée", "Lieu",
-                      "Formateur(s)", "Statut", "Arrivée", "Minutes de présence", "Signé")
+                      "Formateur(s)", "Statut", "Arrivée", "Minutes de présence", "Signature", "Séance")
 POSITIONING_COLUMNS = ("Énoncé", "Dimension", "Texte de l'énoncé", "Réponses en début de formation",
                        "Moyenne en début (1 à 4)", "Réponses en fin de formation", "Moyenne en fin (1 à 4)")
 PHASES = ("debut", "fin")
@@ -45,22 +45,36 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
+def signed_how(mark) -> str:
+    """« tablette, téléphone, papier, rectification, non signé »."""
+    if mark is None or not (mark.has_signature or mark.signed_via):
+        return "non signé"
+    return VIA.get(mark.signed_via or "", "non signé")
+
+
+def _concerns(sess, participant, table: CohortAttendance) -> bool:
+    """Held sessions since the participant joined, and cancelled ones (kept, shown « annulée »)."""
+    joined = participant.joined_at.astimezone(PARIS).date()
+    return sess.day >= joined and (table.is_held(sess) or sess.cancelled_at is not None)
+
+
 def attendance_csv(table: CohortAttendance) -> str:
-    """One row per participant and session that counts for them, in roster then calendar order."""
+    """One row per participant and session held (or cancelled) that concerns them; future ones are left out."""
     trainers = _cell(trainer_names(table.cohort))
     rows: list[tuple] = [ATTENDANCE_COLUMNS]
     for p in table.participants:
         for sess in table.sessions:
-            if not counts_for(sess, p):
+            if not _concerns(sess, p, table):
                 continue
             mark = table.mark(sess, p)
+            state = f"annulée : {sess.cancel_reason}" if sess.cancelled_at is not None else "tenue"
             rows.append((
                 _cell(p.full_name), _cell(p.organisation), f"{sess.day:%d/%m/%Y}", HALVES[sess.half],
                 f"{sess.starts_at:%H:%M}", f"{sess.ends_at:%H:%M}", _hhmm(sess.minutes),
                 _cell(sess.place or table.cohort.place), trainers,
-                STATUSES[mark.status] if mark is not None else "Non renseigné",
+                STATUSES[mark.status] if mark is not None else "À renseigner",
                 f"{mark.arrival:%H:%M}" if mark is not None and mark.arrival is not None else "",
-                attended_minutes(sess, mark), "oui" if mark is not None and mark.signature else "non",
+                attended_minutes(sess, mark), signed_how(mark), _cell(state.rstrip(" :")),
             ))
     return _csv(rows)
 
@@ -107,21 +121,29 @@ def ascii_name(text: str, fallback: str) -> str:
     return slug or fallback
 
 
-def evidence_bundle(s: Session, sheets: SheetData, reg: Registry, issued_on: date) -> bytes:
-    """The zip for a quality audit: sheets, attestations, attendance, positioning, satisfaction, a readme."""
+def evidence_bundle(s: Session, sheets: SheetData, reg: Registry, issued_on: date, verify_url: str) -> bytes:
+    """The zip for a quality audit: sheets, attestations, certificates, attendance, positioning, satisfaction."""
+    from .services import attestation_items, certificate_items, sheet_item
+    from .issue import issue_batch
+
     table, cohort = sheets.table, sheets.cohort
-    data = attestation_data(reg, table, issued_on)
+    names, used = [], set()
+    for p in table.participants:
+        name = ascii_name(p.full_name, f"participant-{p.id}")
+        name = f"{name}-{p.id}" if name in used else name
+        used.add(name)
+        names.append(name)
+    items = [sheet_item(sheets, sheets.documented_sessions, issued_on)]
+    items += attestation_items(sheets, reg, issued_on) + certificate_items(sheets, reg, issued_on)
+    pdfs = issue_batch(s, items, sheets.body, verify_url)
+    n = len(table.participants)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("LISEZMOI.txt", readme_text(cohort, sheets.title, reg, issued_on))
-        bundle.writestr("emargement.pdf", sessions_sheets_pdf(sheets, table.active_sessions))
-        used: set[str] = set()
-        for p in table.participants:
-            name = ascii_name(p.full_name, f"participant-{p.id}")
-            if name in used:
-                name = f"{name}-{p.id}"
-            used.add(name)
-            bundle.writestr(f"attestations/{name}.pdf", attestations_pdf(data, [p]))
+        bundle.writestr("LISEZMOI.txt", readme_text(cohort, sheets.title, reg, issued_on, sheets.body))
+        bundle.writestr("emargement.pdf", pdfs[0])
+        for i, name in enumerate(names):
+            bundle.writestr(f"attestations/{name}.pdf", pdfs[1 + i])
+            bundle.writestr(f"certificats/{name}.pdf", pdfs[1 + n + i])
         bundle.writestr("presences.csv", attendance_csv(table))
         bundle.writestr("positionnement.csv", positioning_csv(s, cohort, reg, table))
         bundle.writestr("satisfaction.csv", satisfaction_csv(s, cohort))

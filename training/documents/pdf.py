@@ -36,13 +36,17 @@ Header = Callable[["DocumentPDF"], None]
 class DocumentPDF(FPDF):
     """A4 document in DejaVu Sans with a per-section running header and page numbers."""
 
-    def __init__(self, orientation: str = "P", section_totals: dict[int, int] | None = None):
+    def __init__(self, orientation: str = "P", section_totals: dict[int, int] | None = None, stamp=None):
         super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.stamp = stamp  # issue.Stamp: body, verification code and link, issue time
+        self.body_name = stamp.body.name if stamp is not None else ORGANISATION
+        if stamp is not None:
+            self.set_creation_date(stamp.issued_at)  # the same content gives the same bytes
         self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
         self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
         self.set_lang("fr-FR")
         self.set_creator(ORGANISATION)
-        self.set_author(ORGANISATION)
+        self.set_author(self.body_name)
         self.set_margins(12, 12, 12)
         self.set_auto_page_break(True, margin=16)
         self.set_font(FONT, size=10)
@@ -91,8 +95,13 @@ class DocumentPDF(FPDF):
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.set_font(FONT, size=7.5)
         self.set_text_color(*MUTED)
-        self.cell(self.epw / 2, 5, ORGANISATION)
-        self.cell(self.epw / 2, 5, f"Page {number} / {total}", align="R")
+        if self.stamp is not None:
+            self.cell(self.epw * 0.4, 5, self.body_name[:70])
+            self.cell(self.epw * 0.4, 5, f"Vérification{NBSP}: {self.stamp.code}", align="C")
+            self.cell(self.epw * 0.2, 5, f"Page {number} / {total}", align="R")
+        else:
+            self.cell(self.epw / 2, 5, self.body_name)
+            self.cell(self.epw / 2, 5, f"Page {number} / {total}", align="R")
         self.set_text_color(*TEXT)
 
     # -- text helpers ----------------------------------------------------------------------
@@ -163,6 +172,52 @@ class DocumentPDF(FPDF):
                 elif points:
                     self.polyline(points)
 
+    def qr(self, data: str, x: float, y: float, size: float) -> None:
+        """A QR code drawn as vector squares (no image library needed)."""
+        import segno
+
+        matrix = segno.make(data, error="m").matrix
+        cell = size / len(matrix)
+        with self.local_context(fill_color=(0, 0, 0)):
+            for row_i, row in enumerate(matrix):
+                for col_i, bit in enumerate(row):
+                    if bit:
+                        self.rect(x + col_i * cell, y + row_i * cell, cell, cell, style="F")
+
+    def verification(self, x: float, y: float, w: float) -> float:
+        """The QR code and the words to verify the document; returns the height used."""
+        if self.stamp is None:
+            return 0.0
+        size = 20.0
+        self.qr(self.stamp.url, x, y, size)
+        self.set_xy(x + size + 2, y + 1)
+        self.set_font(FONT, "B", 8)
+        self.cell(w - size - 2, 4, f"Code de vérification{NBSP}: {self.stamp.code}", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.set_font(FONT, "", 7)
+        self.set_text_color(*MUTED)
+        self.multi_cell(w - size - 2, 3.2, f"Pour vérifier ce document, scannez le QR code ou saisissez le code sur "
+                        f"{self.stamp.url.split('?')[0]}", align="L")
+        self.set_text_color(*TEXT)
+        return size
+
+    def image_bytes(self, data: bytes | None, x: float, y: float, w: float = 0, h: float = 0) -> None:
+        import io
+
+        if data:
+            self.image(io.BytesIO(data), x=x, y=y, w=w, h=h, keep_aspect_ratio=True)
+
+    def strike(self, x: float, y: float, w: float, h: float) -> None:
+        """Both diagonals and « non signé », as on a paper sheet."""
+        with self.local_context(draw_color=RULE, line_width=0.2):
+            self.line(x + 2, y + h - 2, x + w - 2, y + 2)
+        self.set_font(FONT, "B", 8)
+        self.set_text_color(*MUTED)
+        label_w = self.get_string_width("non signé") + 3
+        self.set_xy(x + (w - label_w) / 2, y + h / 2 - 2)
+        with self.local_context(fill_color=(255, 255, 255)):
+            self.cell(label_w, 4, "non signé", align="C", fill=True)
+        self.set_text_color(*TEXT)
+
     def cross_out(self, x: float, y: float, w: float, h: float) -> None:
         """A light diagonal, as on paper, so that nobody signs in this box afterwards."""
         with self.local_context(draw_color=RULE, line_width=0.2):
@@ -178,17 +233,25 @@ def hours(minutes: int) -> str:
     return format_minutes(minutes).replace(" ", NBSP)
 
 
-def render(build: Callable[[DocumentPDF], None], orientation: str = "P", title: str = "") -> bytes:
+def render(build: Callable[[DocumentPDF], None], orientation: str = "P", title: str = "", stamp=None) -> bytes:
     """Lay the document out once to count each section's pages, then again to print it."""
-    counting = DocumentPDF(orientation)
+    counting = DocumentPDF(orientation, stamp=stamp)
     try:
         build(counting)
     finally:
         counting.close_fonts()
-    pdf = DocumentPDF(orientation, section_totals=dict(counting.section_pages))
+    pdf = DocumentPDF(orientation, section_totals=dict(counting.section_pages), stamp=stamp)
     try:
         pdf.set_title(title)
         build(pdf)
         return bytes(pdf.output())
     finally:
         pdf.close_fonts()
+
+
+def signed_on(value) -> str:
+    """« mardi 1er décembre 2026 à 9 h 12 »: the date and time of a signature, as every document prints it."""
+    from ..dates import PARIS, french_date
+
+    local = value.astimezone(PARIS)
+    return f"{french_date(local, weekday=True)} à {local.hour}{NBSP}h{NBSP}{local.minute:02d}"

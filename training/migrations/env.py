@@ -7,6 +7,8 @@ from training.cohorts import models as _cohorts  # noqa: F401
 from training.db import Base, engine_url, scrub_driver_errors
 from training.learning import models as _learning  # noqa: F401
 from training.attendance import models as _attendance  # noqa: F401
+from training.documents import models as _documents  # noqa: F401
+from training.organisation import models as _organisation  # noqa: F401
 from training.presentation import models as _presentation  # noqa: F401
 from training.surveys import models as _surveys  # noqa: F401
 

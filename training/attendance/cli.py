@@ -1,0 +1,27 @@
+"""`flask --app training attendance verify`: check the hash chain of the attendance history."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup, with_appcontext
+
+from .. import db
+from .history import verify_chain
+
+attendance_group = AppGroup("attendance", help="Émargement : contrôles.")
+
+
+@attendance_group.command("verify")
+@with_appcontext
+def verify_command():
+    """Recompute the chained hashes of the attendance history and report any row changed outside the app."""
+    report = verify_chain(db.session())
+    if report.ok:
+        click.echo(f"Historique des présences intègre : {report.checked} ligne(s) vérifiée(s).")
+        return
+    click.echo(f"Historique des présences altéré : {len(report.broken)} anomalie(s) sur {report.checked} "
+               "ligne(s).", err=True)
+    for row_id, why in report.broken:
+        click.echo(f"  ligne n° {row_id} : {why}", err=True)
+    sys.exit(1)
