@@ -5,7 +5,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from flask import abort, current_app, jsonify, render_template, request, send_from_directory, url_for
+from flask import abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -109,10 +109,8 @@ def _offline_cacheable(response):
 @bp.get("/sw.js")
 def service_worker():
     """Served from the root so that its scope covers every page."""
-    response = send_from_directory(Path(current_app.static_folder) / "js", "offline-sw.js",
-                                   mimetype="text/javascript", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    body = (Path(current_app.static_folder) / "js" / "offline-sw.js").read_bytes()
+    return current_app.response_class(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
 
 @bp.get("/manifest.webmanifest")
@@ -124,8 +122,7 @@ def manifest():
             "icons": [{"src": icon, "sizes": "192x192", "type": "image/png"},
                       {"src": url_for("static", filename="img/icon-512.png"), "sizes": "512x512",
                        "type": "image/png"}]}
-    response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
-    return response
+    return current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
 
 
 @bp.get("/hors-ligne")
