@@ -105,15 +105,17 @@
     badge.setAttribute("data-pending", String(pending));
     Array.prototype.forEach.call(document.querySelectorAll("[data-offline-row]"), function (n) { n.remove(); });
     panel.textContent = "";
-    panel.appendChild(el("p", "meta", (navigator.onLine ? "" : "Hors connexion : vos saisies sont gardées sur cet " +
-      "appareil et partiront au retour du réseau. ") + RULE));
+    var offline = navigator.onLine ? "" : "Hors connexion : vos saisies sont gardées sur cet appareil et " +
+      "partiront au retour du réseau. ";
+    if (offline || onSheet) { panel.appendChild(el("p", "meta", offline + (onSheet ? RULE : ""))); }
+    if (!onSheet) { return; }  // a signing page shows no one else's entries
     items.filter(function (i) { return i.session_id === sessionId; }).forEach(function (item) {
-      var row = onSheet && item.participant_id && document.getElementById("p" + item.participant_id);
+      var row = item.participant_id && document.getElementById("p" + item.participant_id);
       var node = line(item);
       if (row) {
         node.setAttribute("data-offline-row", "");
         row.querySelector("td").appendChild(node);
-      } else if (onSheet || item.state !== "done") {
+      } else {
         panel.appendChild(node);
       }
     });
