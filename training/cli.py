@@ -27,6 +27,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_group)
     app.cli.add_command(db_group)
     app.cli.add_command(purge_command)
+    from .attendance.transfer import register_cli as _attendance_transfer
+    _attendance_transfer(app)
 
 
 def _fail(message: str) -> None:

@@ -100,6 +100,17 @@ def _svc_record_change(s: Session, sess: CourseSession, participant_id: int | No
     return change
 
 
+def _svc_stamp_mark(mark: AttendanceMark, signed_at: datetime | None, updated_at: datetime,
+                    updated_by_id: int | None) -> None:
+    """An imported mark keeps the times and author it had on the instance it comes from."""
+    mark.signed_at, mark.updated_at, mark.updated_by_id = signed_at, updated_at, updated_by_id
+
+
+def _svc_add_session(s: Session, cohort: Cohort, spec: services.SessionSpec) -> CourseSession:
+    """A session known to the exporting instance only (created there in the room)."""
+    return services.add_sessions(s, cohort, [spec], today=spec.day, allow_past=True)[0]
+
+
 def _svc_current_mark(s: Session, sess: CourseSession, participant: Participant) -> AttendanceMark | None:
     return s.scalar(select(AttendanceMark).where(AttendanceMark.session_id == sess.id,
                                                  AttendanceMark.participant_id == participant.id))
