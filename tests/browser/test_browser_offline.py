@@ -63,7 +63,7 @@ def room(tmp_path_factory):
     from training.accounts.services import create_user
     from training.attendance.services import add_sessions, schedule_specs
     from training.cohorts.models import Participant
-    from training.cohorts.services import create_cohort
+    from training.cohorts.services import create_cohort, enrol
     from training.dates import PARIS
 
     server = Server(tmp_path_factory.mktemp("offline"))
@@ -72,11 +72,14 @@ def room(tmp_path_factory):
     with app.app_context():
         s = db.session()
         trainer = create_user(s, "tablette@test.fr", "Tania Tablette", "trainer", PASSWORD)
+        trainee = create_user(s, "stagiaire@test.fr", "Sami Stagiaire", "trainee", PASSWORD)
         today = datetime.now(PARIS).date()
         cohort = create_cohort(s, trainer, "Groupe sans réseau", "complet", "Maison de quartier", today, today,
                                {"complet"})
         s.add_all([Participant(cohort_id=cohort.id, full_name=n, organisation="Bailleur Habitat Sud", job="Gardien")
                    for n in NAMES])
+        s.flush()
+        enrol(s, cohort, trainee)
         sessions = add_sessions(s, cohort, schedule_specs(today, 1, "Maison de quartier", skip_weekends=False),
                                 today=today, allow_past=True)
         s.commit()
@@ -176,6 +179,12 @@ def test_half_day_without_network_then_everything_once(browser, room):
     again, sess2, items2 = _counts(app, session_id)
     assert len(again) == 12 and items2 == 25 and sess2.signed_at == sess.signed_at
     assert [m.signed_at for m in again] == [m.signed_at for m in marks]
+    # signing out empties the kept sheets and the queue
+    page.click("text=Se déconnecter")
+    page.wait_for_url(re.compile(r"/connexion"))
+    left = page.evaluate("""async () => ({sheet: !!(await caches.match('/seances/' + %d)),
+                                          queue: (await OfflineQueue.all()).length})""" % session_id)
+    assert left == {"sheet": False, "queue": 0}
     ctx.close()
 
 
@@ -221,4 +230,26 @@ def test_sheet_locked_meanwhile_refusal_shown_then_resolved(browser, room):
         reasons = db.session().scalars(select(AttendanceChange.reason).where(
             AttendanceChange.session_id == session_id)).all()
         assert reasons == ["Absent ce matin, noté hors ligne"]
+    ctx.close()
+
+
+def test_trainee_offline_gets_a_french_page_and_their_drafts(browser, room):
+    server, _app, _ids = room
+    ctx = browser.new_context(locale="fr-FR")
+    page = ctx.new_page()
+    login(page, server.url, "stagiaire@test.fr", PASSWORD)
+    page.goto(server.url + "/exercices/alpha-chantier")
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.fill("#text", "Ce que j'ai observé au pied de l'immeuble.")
+    ctx.set_offline(True)
+    server.stop()
+    page.fill("#text", "Ce que j'ai observé au pied de l'immeuble, écrit sans réseau.")
+    page.goto(server.url + "/modules/alpha")
+    expect(page.locator("h1")).to_have_text("Pas de connexion pour l'instant")
+    shot(page, "offline-trainee-page")
+    page.click("text=Voir mes brouillons gardés sur cet appareil")
+    expect(page.locator("textarea")).to_have_value("Ce que j'ai observé au pied de l'immeuble, écrit sans réseau.")
+    # nothing of the trainee's own pages was kept by the service worker
+    assert page.evaluate("caches.open('sheets-v1').then(c => c.keys()).then(k => k.length)") == 0
+    server.start()
     ctx.close()

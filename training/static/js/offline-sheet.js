@@ -168,7 +168,41 @@
       });
     }).catch(function (err) {
       if (err && err.message === "login") { badge.textContent = "Reconnectez-vous pour envoyer les saisies en attente."; }
-    }).then(function () { busy = false; return refresh(); });
+    }).then(function () { busy = false; return refresh(); }).then(journal);
+  }
+
+  function hm(iso) {
+    return new Date(iso).toLocaleString("fr-FR", { weekday: "long", day: "numeric", month: "long",
+      hour: "2-digit", minute: "2-digit" }).replace(/(\d{2}):(\d{2})/, "$1 h $2");
+  }
+
+  /* What reached the server from devices: the device's time beside the receipt time when they
+     differ by more than five minutes. */
+  function journal() {
+    if (!onSheet || !navigator.onLine) { return null; }
+    return fetch(sheetPath + "/synchro", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+        var late = ((data && data.items) || []).filter(function (x) {
+          return x.device_at && Math.abs(new Date(x.received_at) - new Date(x.device_at)) > 5 * 60 * 1000;
+        });
+        var old = document.querySelector("[data-offline-journal]");
+        if (old) { old.remove(); }
+        if (!late.length) { return; }
+        var box = el("details", "card");
+        box.setAttribute("data-offline-journal", "");
+        box.appendChild(el("summary", "", "Saisies faites hors connexion (" + late.length + ") : heure de la " +
+          "saisie et heure de réception"));
+        var list = el("ul");
+        late.forEach(function (x) {
+          var row = x.participant_id && document.getElementById("p" + x.participant_id);
+          var who = row ? row.querySelector("th").firstChild.textContent.trim() : "Signature du formateur";
+          var what = { applied: "enregistrée", superseded: "écartée (saisie plus récente)", refused: "refusée" }[x.outcome];
+          list.appendChild(el("li", "", who + " : saisie le " + hm(x.device_at) + ", reçue le " + hm(x.received_at) +
+            ", " + what + (x.message ? " — " + x.message : "") + "."));
+        });
+        box.appendChild(list);
+        panel.parentNode.insertBefore(box, panel.nextSibling);
+      }).catch(function () { return null; });
   }
 
   function purgeOld(items) {

@@ -28,14 +28,21 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+function primeShell() {  // again after a sign-out emptied every cache
+  return caches.has(SHELL).then(function (has) {
+    return has || caches.open(SHELL).then(function (c) { return c.addAll(SHELL_URLS); });
+  }).catch(function () { return null; });
+}
+
 function fromNetworkThenKeep(request) {
   return fetch(request).then(function (response) {
+    if (request.mode === "navigate") { primeShell(); }
     var keep = response.ok && !response.redirected && response.headers.get("X-Offline-Cache") === "sheet";
     var copy = response.clone();
     caches.open(PAGES).then(function (c) { return keep ? c.put(request.url, copy) : c.delete(request.url); });
     return response;
   }, function () {
-    return caches.open(PAGES).then(function (c) { return c.match(request.url); }).then(function (hit) {
+    return caches.match(request.url).then(function (hit) {  // a kept sheet, or one of the offline pages
       if (hit) { return hit; }
       if (request.mode === "navigate") { return caches.match("/hors-ligne"); }
       return Response.error();
