@@ -33,7 +33,7 @@ MAX_ITEMS = 200
 ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 KINDS = ("mark", "trainer_signature")
 FIELDS = {"id", "kind", "session_id", "participant_id", "device_at", "status", "arrival", "via", "reason",
-          "signature", "corrects"}
+          "signature"}
 MAX_AGE = timedelta(days=60)
 RULE = ("Deux saisies sur la même ligne : la plus récente l'emporte ; l'autre reste dans l'historique, "
         "avec les deux valeurs.")

@@ -34,9 +34,23 @@ function primeShell() {  // again after a sign-out emptied every cache
   }).catch(function () { return null; });
 }
 
+function dropStale() {  // a sheet kept more than 36 h ago is no longer today's or tomorrow's
+  var limit = Date.now() - 36 * 3600 * 1000;
+  return caches.open(PAGES).then(function (c) {
+    return c.keys().then(function (keys) {
+      return Promise.all(keys.map(function (k) {
+        return c.match(k).then(function (r) {
+          var at = r && Date.parse(r.headers.get("Date") || "");
+          return !at || at < limit ? c.delete(k) : null;
+        });
+      }));
+    });
+  }).catch(function () { return null; });
+}
+
 function fromNetworkThenKeep(request) {
   return fetch(request).then(function (response) {
-    if (request.mode === "navigate") { primeShell(); }
+    if (request.mode === "navigate") { primeShell(); dropStale(); }
     var keep = response.ok && !response.redirected && response.headers.get("X-Offline-Cache") === "sheet";
     var copy = response.clone();
     caches.open(PAGES).then(function (c) { return keep ? c.put(request.url, copy) : c.delete(request.url); });
