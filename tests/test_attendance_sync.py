@@ -179,3 +179,22 @@ def test_trainee_gets_404_and_sheet_cache_header_only_today_and_tomorrow(client,
     login(trainee)
     assert client.get("/emargement/synchro/jeton").status_code == 404
     assert "Pas de connexion" in client.get("/hors-ligne").get_data(as_text=True)
+
+
+def test_device_clock_behind_is_corrected_from_the_send_time(client, app, make_user, make_cohort, make_participant,
+                                                             make_sessions, login):
+    trainer, cohort, (a, _b, _c), sess = _setup(make_user, make_cohort, make_participant, make_sessions)
+    login(trainer)
+    real = datetime.now(timezone.utc)
+    behind = timedelta(hours=3)  # the tablet's clock was never set
+    item = _item(sess, a, at=real - behind - timedelta(minutes=10), signature=SIGNATURE)
+    token = client.get("/emargement/synchro/jeton").get_json()["csrf_token"]
+    r = client.post(URL, data=json.dumps({"items": [item], "sent_at": (real - behind).isoformat()}),
+                    headers={"X-CSRFToken": token, "Content-Type": "application/json"})
+    assert r.get_json()["results"][0]["outcome"] == "applied"
+    with app.app_context():
+        mark = db.session().scalar(select(AttendanceMark))
+        assert abs(mark.signed_at - (real - timedelta(minutes=10))) < timedelta(seconds=30)
+    far = {"items": [_item(sess, a)], "sent_at": (real - timedelta(days=5)).isoformat()}
+    r = client.post(URL, data=json.dumps(far), headers={"X-CSRFToken": token, "Content-Type": "application/json"})
+    assert r.status_code == 400 and "horloge" in r.get_json()["error"]

@@ -34,6 +34,7 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_url = f"sqlite:///{tmp}/offline.sqlite3"
+        self.log = tmp / "gunicorn.log"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINING_")}
         self.env.update(TRAINING_DATABASE_URL=self.db_url, TRAINING_SECRET_KEY="c" * 64,
                         TRAINING_CONTENT_ROOT=str(FIXTURE_CONTENT), TRAINING_BIND=f"127.0.0.1:{self.port}",
@@ -41,19 +42,22 @@ class Server:
         self.proc = None
 
     def start(self):
+        self._err = self.log.open("ab")
         self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-                                     cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(150):
+                                     cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self._err)
+        for _ in range(300):
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start")
+        self.stop()
+        raise RuntimeError("gunicorn did not start: " + self.log.read_text(errors="replace")[-2000:])
 
     def stop(self):
         self.proc.terminate()
         self.proc.wait(timeout=10)
+        self._err.close()
 
 
 @pytest.fixture(scope="module")

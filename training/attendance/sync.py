@@ -14,8 +14,7 @@ place to re-point at the attendance service's single door.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
@@ -23,18 +22,15 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..cohorts.models import Cohort, Participant
 from ..db import Base, utcnow
-from ..dates import PARIS, french_datetime
+from ..dates import french_datetime
 from ..permissions import can_manage_cohort
 from . import services
-from .models import STATUSES, AttendanceChange, AttendanceMark, CourseSession
+from .models import AttendanceChange, AttendanceMark, CourseSession
 from .services import AttendanceError
+from .sync_parse import FIELDS, Item, clock_skew, parse_item
 
 MAX_ITEMS = 200
 ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-KINDS = ("mark", "trainer_signature")
-FIELDS = {"id", "kind", "session_id", "participant_id", "device_at", "status", "arrival", "via", "reason",
-          "signature"}
-MAX_AGE = timedelta(days=60)
 RULE = ("Deux saisies sur la même ligne : la plus récente l'emporte ; l'autre reste dans l'historique, "
         "avec les deux valeurs.")
 
@@ -56,20 +52,6 @@ class SyncItem(Base):
     outcome: Mapped[str] = mapped_column(String(12))  # applied, superseded, refused
     message: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    kind: str
-    session_id: int
-    participant_id: int | None
-    device_at: datetime
-    status: str = ""
-    arrival: time | None = None
-    via: str = "tablet"
-    reason: str = ""
-    signature: list | None = None
 
 
 # -- adapter: the only calls into the attendance service ---------------------------------------
@@ -121,65 +103,6 @@ def snapshot(mark: AttendanceMark | None) -> dict:
         return {"status": None, "arrival": None, "signed": False}
     return {"status": mark.status, "arrival": mark.arrival.strftime("%H:%M") if mark.arrival else None,
             "signed": mark.signature is not None or mark.signed_via == "paper"}
-
-
-# -- parsing -------------------------------------------------------------------------------
-
-def _bad(text: str) -> AttendanceError:
-    return AttendanceError(f"Saisie illisible : {text}.")
-
-
-def _int(value, name: str, required: bool = True) -> int | None:
-    if value is None and not required:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**31:
-        raise _bad(f"{name} invalide")
-    return value
-
-
-def _device_time(value, now: datetime) -> datetime:
-    if not isinstance(value, str) or len(value) > 40:
-        raise _bad("heure de l'appareil manquante")
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        raise _bad("heure de l'appareil invalide") from None
-    at = (at if at.tzinfo else at.replace(tzinfo=PARIS)).astimezone(timezone.utc)
-    if at < now - MAX_AGE:
-        raise AttendanceError("Cette saisie date de plus de 60 jours : rectifiez la feuille directement.")
-    return min(at, now)  # a device clock ahead of the server never dates a mark in the future
-
-
-def _text(value, name: str, limit: int) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str) or len(value) > limit:
-        raise _bad(f"{name} trop long ou invalide")
-    return value.strip()
-
-
-def parse_item(raw: dict, now: datetime) -> Item:
-    if set(raw) - FIELDS:
-        raise _bad("champ inconnu")
-    kind = raw.get("kind")
-    if kind not in KINDS:
-        raise _bad("type de saisie inconnu")
-    arrival = _text(raw.get("arrival"), "heure d'arrivée", 5)
-    try:
-        arrival_t = time.fromisoformat(arrival) if arrival else None
-    except ValueError:
-        raise AttendanceError(f"Heure invalide : « {arrival} » (format hh:mm).") from None
-    via = raw.get("via") or "tablet"
-    if via not in ("tablet", "paper"):
-        raise _bad("mode de signature inconnu")
-    status = _text(raw.get("status"), "statut", 10)
-    if kind == "mark" and status not in STATUSES:
-        raise AttendanceError("Statut de présence inconnu.")
-    return Item(id=raw["id"], kind=kind, session_id=_int(raw.get("session_id"), "séance"),
-                participant_id=_int(raw.get("participant_id"), "participant", required=kind == "mark"),
-                device_at=_device_time(raw.get("device_at"), now), status=status, arrival=arrival_t, via=via,
-                reason=_text(raw.get("reason"), "motif", 500),
-                signature=services.clean_signature(raw.get("signature")))
 
 
 # -- applying ------------------------------------------------------------------------------
@@ -259,7 +182,7 @@ def _visible(s: Session, actor, item: Item | None) -> bool:
     return sess is not None and can_manage_cohort(actor, s.get(Cohort, sess.cohort_id))
 
 
-def apply_one(s: Session, actor, raw, now: datetime) -> dict:
+def apply_one(s: Session, actor, raw, now: datetime, skew: timedelta = timedelta(0)) -> dict:
     """Apply one item in its own savepoint; a refusal is recorded, never dropped."""
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not ID_RE.match(raw["id"]):
         return {"id": None, "outcome": "refused", "message": "Saisie sans identifiant valide."}
@@ -269,7 +192,7 @@ def apply_one(s: Session, actor, raw, now: datetime) -> dict:
     item = None
     try:
         with s.begin_nested():
-            item = parse_item(raw, now)
+            item = parse_item(raw, now, skew)
             outcome, message = _apply(s, actor, item)
             _record(s, actor, raw, item, outcome, message, now)
     except AttendanceError as exc:
@@ -285,12 +208,13 @@ def apply_one(s: Session, actor, raw, now: datetime) -> dict:
     return {"id": raw["id"], "outcome": outcome, "message": message}
 
 
-def apply_batch(s: Session, actor, items: list, now: datetime | None = None) -> list[dict]:
-    """Apply items in order. The caller commits."""
+def apply_batch(s: Session, actor, items: list, now: datetime | None = None, sent_at=None) -> list[dict]:
+    """Apply items in order, device times corrected by the device clock's skew. The caller commits."""
     if not isinstance(items, list) or not 0 < len(items) <= MAX_ITEMS:
         raise AttendanceError(f"Envoyez entre 1 et {MAX_ITEMS} saisies à la fois.")
     now = now or utcnow()
-    return [apply_one(s, actor, raw, now) for raw in items]
+    skew = clock_skew(sent_at, now)
+    return [apply_one(s, actor, raw, now, skew) for raw in items]
 
 
 def session_log(s: Session, sess: CourseSession) -> list[SyncItem]:

@@ -56,13 +56,14 @@ def sync_batch():
         data = json.loads(request.get_data(cache=False) or b"")
     except (ValueError, RecursionError):
         return _refuse("Envoi illisible (JSON invalide).", 400)
-    if not isinstance(data, dict) or set(data) != {"items"} or not isinstance(data["items"], list):
+    if not isinstance(data, dict) or not {"items"} <= set(data) <= {"items", "sent_at"} \
+            or not isinstance(data["items"], list):
         return _refuse("Envoi incomplet : une liste « items » est attendue.", 400)
     if _nested_too_deep(data, MAX_DEPTH):
         return _refuse("Envoi trop imbriqué.", 400)
     s = db.session()
     try:
-        results = apply_batch(s, current_user, data["items"])
+        results = apply_batch(s, current_user, data["items"], sent_at=data.get("sent_at"))
     except AttendanceError as exc:
         s.rollback()
         return _refuse(str(exc), 400)

@@ -135,7 +135,7 @@
     return fetch("/emargement/synchro", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: JSON.stringify({ items: items.map(Q.wire) })
+      body: JSON.stringify({ items: items.map(Q.wire), sent_at: new Date().toISOString() })
     }).then(function (r) {
       if (!r.ok) { throw new Error("http " + r.status); }
       return r.json();
