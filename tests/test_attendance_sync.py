@@ -198,3 +198,29 @@ def test_device_clock_behind_is_corrected_from_the_send_time(client, app, make_u
     far = {"items": [_item(sess, a)], "sent_at": (real - timedelta(days=5)).isoformat()}
     r = client.post(URL, data=json.dumps(far), headers={"X-CSRFToken": token, "Content-Type": "application/json"})
     assert r.status_code == 400 and "horloge" in r.get_json()["error"]
+
+
+def test_queries_grow_by_a_fixed_cost_per_item_whatever_the_roster(client, app, make_user, make_cohort,
+                                                                   make_participant, make_sessions, login):
+    from sqlalchemy import event
+
+    trainer, cohort, parts, sess = _setup(make_user, make_cohort, make_participant, make_sessions, people=31)
+    login(trainer)
+    token = client.get("/emargement/synchro/jeton").get_json()["csrf_token"]
+    engine = db.database(app).engine
+
+    def queries(people):
+        seen = []
+
+        def count(*_args):
+            seen.append(1)
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert _post(client, [_item(sess, p, signature=SIGNATURE) for p in people], token).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    one, ten, twenty = queries(parts[:1]), queries(parts[1:11]), queries(parts[11:31])
+    per_item = (twenty - ten) / 10
+    assert per_item <= 15 and ten == one + 9 * per_item and twenty == one + 19 * per_item
