@@ -84,7 +84,9 @@ def room(tmp_path_factory):
                    for n in NAMES])
         s.flush()
         enrol(s, cohort, trainee)
-        sessions = add_sessions(s, cohort, schedule_specs(today, 1, "Maison de quartier", skip_weekends=False),
+        co = create_user(s, "cotrainer@test.fr", "Colette Coanimatrice", "trainer", PASSWORD)
+        cohort.trainers.append(co)
+        sessions = add_sessions(s, cohort, schedule_specs(today, 2, "Maison de quartier", skip_weekends=False),
                                 today=today, allow_past=True)
         s.commit()
         ids = [x.id for x in sessions]
@@ -121,7 +123,7 @@ def _open_sheet_online(ctx, url, session_id):
 
 
 def test_half_day_without_network_then_everything_once(browser, room):
-    server, app, (session_id, _afternoon) = room
+    server, app, (session_id, *_rest) = room
     ctx = browser.new_context(locale="fr-FR", viewport={"width": 1024, "height": 768})
     page = _open_sheet_online(ctx, server.url, session_id)
     sheet = f"{server.url}/seances/{session_id}"
@@ -193,7 +195,7 @@ def test_half_day_without_network_then_everything_once(browser, room):
 
 
 def test_sheet_locked_meanwhile_refusal_shown_then_resolved(browser, room):
-    server, app, (_morning, session_id) = room
+    server, app, (_morning, session_id, *_rest) = room
     ctx = browser.new_context(locale="fr-FR", viewport={"width": 1024, "height": 768})
     page = _open_sheet_online(ctx, server.url, session_id)
     ctx.set_offline(True)
@@ -234,6 +236,65 @@ def test_sheet_locked_meanwhile_refusal_shown_then_resolved(browser, room):
         reasons = db.session().scalars(select(AttendanceChange.reason).where(
             AttendanceChange.session_id == session_id)).all()
         assert reasons == ["Absent ce matin, noté hors ligne"]
+    ctx.close()
+
+
+def _co_trainer_marks(app, session_id, name, status):
+    """The co-trainer, online on their own device, changes one row on the server."""
+    from training import db
+    from training.accounts.models import User
+    from training.attendance.models import CourseSession
+    from training.attendance.services import set_mark
+    from training.cohorts.models import Participant
+
+    with app.app_context():
+        s = db.session()
+        co = s.scalar(select(User).where(User.email == "cotrainer@test.fr"))
+        person = s.scalar(select(Participant).where(Participant.full_name == name))
+        set_mark(s, s.get(CourseSession, session_id), person, status, None, co)
+        s.commit()
+
+
+def test_co_trainer_online_while_tablet_offline_merged_by_the_stated_rule(browser, room):
+    server, app, (_m, _a, session_id, _last) = room
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1024, "height": 768})
+    page = _open_sheet_online(ctx, server.url, session_id)
+    _co_trainer_marks(app, session_id, NAMES[1], "excused")  # before the tablet's change
+    ctx.set_offline(True)
+    server.stop()
+    page.reload()
+    for name in NAMES[:3]:
+        row = page.locator("tr", has_text=name)
+        row.locator("select").select_option("present")
+        row.get_by_role("button", name="Enregistrer").click()
+        row.locator("[data-state=pending]").wait_for()
+    time.sleep(1.1)
+    _co_trainer_marks(app, session_id, NAMES[0], "absent")  # after the tablet's change
+    server.start()
+    ctx.set_offline(False)
+    expect(_pending(page)).to_have_attribute("data-pending", "0", timeout=30000)
+    first = page.locator("tr", has_text=NAMES[0]).locator("[data-state=done]")
+    expect(first).to_contain_text("gardé dans l'historique, non appliqué")
+    expect(first).to_contain_text("Colette Coanimatrice")
+    expect(page.locator("tr", has_text=NAMES[1]).locator("[data-state=done]")).to_contain_text("elle l'emporte")
+    expect(page.locator("text=la plus récente l'emporte").first).to_be_visible()  # the rule, on the sheet
+    shot(page, "offline-sheet-merged")
+    marks, _sess, _items = _counts(app, session_id)
+    from training import db
+    from training.attendance.models import AttendanceChange
+    from training.cohorts.models import Participant
+
+    with app.app_context():
+        s = db.session()
+        names = {p.id: p.full_name for p in s.scalars(select(Participant))}
+        status = {names[m.participant_id]: m.status for m in marks}
+        assert status == {NAMES[0]: "absent", NAMES[1]: "present", NAMES[2]: "present"}
+        hist = {names[h.participant_id]: (h.before["status"], h.after["status"])
+                for h in s.scalars(select(AttendanceChange).where(AttendanceChange.session_id == session_id))}
+        assert hist == {NAMES[0]: ("present", "absent"), NAMES[1]: ("excused", "present")}  # both values kept
+    page.reload()
+    expect(page.locator("#h-hist")).to_be_visible()
+    assert page.locator("section", has=page.locator("#h-hist")).inner_text().count("la plus récente l'emporte") == 2
     ctx.close()
 
 

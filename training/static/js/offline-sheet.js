@@ -55,7 +55,8 @@
   function label(item) {
     if (item.state === "pending") { return "en attente d'envoi"; }
     if (item.state === "refused") { return "refusé : " + item.message; }
-    return item.message ? "enregistré (" + item.message + ")" : "enregistré";
+    if (item.outcome === "superseded") { return "gardé dans l'historique, non appliqué : " + item.message; }
+    return item.message ? "enregistré — " + item.message : "enregistré";
   }
 
   function resolveControls(item) {
@@ -146,6 +147,7 @@
         var res = byId[item.id];
         if (!res) { return null; }
         item.state = res.outcome === "refused" ? "refused" : "done";
+        item.outcome = res.outcome;
         item.message = res.message || "";
         item.sent_at = Date.now();
         return Q.put(item);
