@@ -17,8 +17,10 @@ from training.attendance.models import AttendanceChange, AttendanceMark, CourseS
 from training.attendance.sync import SyncItem
 from training.cohorts.models import Participant
 from training.cohorts.services import create_cohort
+from tests.attendance_support import clock  # noqa: F401
 from tests.conftest import PASSWORD, SIGNATURE, csrf_token
 
+DAY = date(2026, 12, 1)
 NAMES = ("Alice Arnaud", "Bruno Blanc", "Chloé Caron")
 
 
@@ -26,20 +28,21 @@ def _room(application, with_sessions: bool):
     with application.app_context():
         s = db.session()
         trainer = create_user(s, "formatrice@salle.test", "Fatou Formatrice", "trainer", PASSWORD)
-        cohort = create_cohort(s, trainer, "Groupe du quartier", "complet", "Centre social", date.today(),
-                               date.today() + timedelta(days=1), {"complet"})
+        cohort = create_cohort(s, trainer, "Groupe du quartier", "complet", "Centre social", DAY,
+                               DAY + timedelta(days=1), {"complet"})
         s.add_all([Participant(cohort_id=cohort.id, full_name=n, organisation="Habitat Sud") for n in NAMES])
         if with_sessions:
             from training.attendance.services import add_sessions, schedule_specs
 
-            add_sessions(s, cohort, schedule_specs(date.today(), 1, "Centre social", skip_weekends=False),
-                         today=date.today(), allow_past=True)
+            add_sessions(s, None, cohort, schedule_specs(DAY, 1, "Centre social", skip_weekends=False),
+                         today=DAY, allow_past=True, confirmed=True)
         s.commit()
         return cohort.id
 
 
-def _take_attendance_in_the_room(application):
+def _take_attendance_in_the_room(application, clock):  # noqa: F811
     """The trainer on the laptop: marks, tablet and paper signatures, signs, then corrects with a reason."""
+    clock.set(2026, 12, 1, 11, 0)
     client = application.test_client()
     token = csrf_token(client, "/connexion")
     client.post("/connexion", data={"email": "formatrice@salle.test", "password": PASSWORD, "csrf_token": token})
@@ -51,21 +54,26 @@ def _take_attendance_in_the_room(application):
     token = csrf_token(client, url)
     sig = json.dumps(SIGNATURE)
     client.post(f"{url}/marques/{people['Alice Arnaud']}", data={"status": "present", "signature": sig, "csrf_token": token})
-    client.post(f"{url}/marques/{people['Bruno Blanc']}", data={"status": "present", "via": "paper", "csrf_token": token})
+    client.post(f"{url}/marques/{people['Bruno Blanc']}", data={"status": "present", "paper": "oui", "csrf_token": token})
     client.post(f"{url}/marques/{people['Chloé Caron']}", data={"status": "late", "arrival": "09:45", "signature": sig,
                                                               "csrf_token": token})
     client.post(f"{url}/signature-formateur", data={"signature": sig, "csrf_token": token})
     client.post(f"{url}/marques/{people['Bruno Blanc']}", data={"status": "absent", "reason": "Parti à 9 h, erreur de saisie",
                                                               "csrf_token": token})
-    # one more mark sent by the offline tablet, with its device time
+    # one more mark sent by the offline tablet in the afternoon, with its device time
+    clock.set(2026, 12, 1, 15, 30)
     token = client.get("/emargement/synchro/jeton").get_json()["csrf_token"]
-    made = (datetime.now(timezone.utc) - timedelta(minutes=40)).isoformat()
+    made = datetime(2026, 12, 1, 13, 50, tzinfo=timezone.utc).isoformat()  # 14:50 in Paris, then sent at 15:30
     afternoon = sess.id + 1
     r = client.post("/emargement/synchro", headers={"X-CSRFToken": token, "Content-Type": "application/json"},
                     data=json.dumps({"items": [{"id": "0b5c3f1e-1111-4222-8333-944455556666", "kind": "mark",
                                                 "session_id": afternoon, "participant_id": people["Alice Arnaud"],
                                                 "status": "present", "signature": SIGNATURE, "device_at": made}]}))
     assert r.get_json()["results"][0]["outcome"] == "applied"
+
+
+def _sorted(rows) -> list:
+    return sorted(rows, key=repr)  # rows hold None beside strings (the trainer's rows have no participant)
 
 
 def _view(application) -> dict:
@@ -76,12 +84,12 @@ def _view(application) -> dict:
         emails = {u.id: u.email for u in s.scalars(select(User))}
         sessions = {x.id: x for x in s.scalars(select(CourseSession))}
         key = {i: (x.day.isoformat(), x.half) for i, x in sessions.items()}
-        marks = sorted((key[m.session_id], names[m.participant_id], m.status, str(m.arrival), m.signature,
+        marks = _sorted((key[m.session_id], names[m.participant_id], m.status, str(m.arrival), m.signature,
                         m.signed_at and m.signed_at.isoformat(), m.signed_via, emails.get(m.updated_by_id))
                        for m in s.scalars(select(AttendanceMark)))
-        signed = sorted((key[i], x.trainer_signature, x.signed_at and x.signed_at.isoformat(), emails.get(x.signed_by_id))
+        signed = _sorted((key[i], x.trainer_signature, x.signed_at and x.signed_at.isoformat(), emails.get(x.signed_by_id))
                         for i, x in sessions.items())
-        history = sorted((key[h.session_id], names.get(h.participant_id), h.reason, json.dumps(h.before, sort_keys=True),
+        history = _sorted((key[h.session_id], names.get(h.participant_id), h.kind, h.reason, json.dumps(h.before, sort_keys=True),
                           json.dumps(h.after, sort_keys=True), h.changed_at.isoformat(), emails.get(h.changed_by_id))
                          for h in s.scalars(select(AttendanceChange)))
         return {"marks": marks, "sessions": signed, "history": history}
@@ -94,30 +102,32 @@ def _rows(application) -> tuple:
                      (AttendanceMark, AttendanceChange, CourseSession, SyncItem))
 
 
-def test_export_import_identical_then_reimport_adds_nothing(make_app, tmp_path):
+def test_export_import_identical_then_reimport_adds_nothing(make_app, tmp_path, clock):  # noqa: F811
     laptop = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'laptop.sqlite3'}")
     server = make_app()  # PostgreSQL when TRAINING_TEST_DATABASE_URL is set
     laptop_cohort = _room(laptop, with_sessions=True)
     server_cohort = _room(server, with_sessions=False)
-    _take_attendance_in_the_room(laptop)
+    _take_attendance_in_the_room(laptop, clock)
     export = tmp_path / "groupe.json"
     out = laptop.test_cli_runner().invoke(args=["attendance", "export", "--cohort", str(laptop_cohort), str(export)])
     assert out.exit_code == 0, out.output
-    assert "4 émargements, 1 ligne(s) d'historique" in out.output
+    assert "4 émargements, 6 ligne(s) d'historique" in out.output
     runner = server.test_cli_runner()
     first = runner.invoke(args=["attendance", "import", "--cohort", str(server_cohort), str(export)])
     assert first.exit_code == 0, first.output
-    assert "6 élément(s) enregistré(s), 0 déjà importé(s)" in first.output
+    assert "11 élément(s) enregistré(s), 0 déjà importé(s)" in first.output
     source = _view(laptop)
     assert source["history"] and any(m[4] for m in source["marks"])  # real signatures and history to compare
     assert _view(server) == source
+    chain = runner.invoke(args=["attendance", "verify"])  # imported rows join the server's hash chain
+    assert chain.exit_code == 0 and "intègre : 6 ligne(s)" in chain.output, chain.output
     before = _rows(server)
     again = runner.invoke(args=["attendance", "import", "--cohort", str(server_cohort), str(export)])
-    assert again.exit_code == 0 and "0 élément(s) enregistré(s), 6 déjà importé(s)" in again.output
+    assert again.exit_code == 0 and "0 élément(s) enregistré(s), 11 déjà importé(s)" in again.output
     assert _rows(server) == before and _view(server) == source
 
 
-def test_import_refuses_unknown_people_and_broken_files_writing_nothing(make_app, tmp_path):
+def test_import_refuses_unknown_people_and_broken_files_writing_nothing(make_app, tmp_path, clock):  # noqa: F811
     laptop = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'laptop.sqlite3'}")
     server = make_app()
     laptop_cohort = _room(laptop, with_sessions=True)
@@ -125,7 +135,7 @@ def test_import_refuses_unknown_people_and_broken_files_writing_nothing(make_app
         s = db.session()
         s.add(Participant(cohort_id=laptop_cohort, full_name="Nouvelle Venue", organisation="ADDAP"))
         s.commit()
-    _take_attendance_in_the_room(laptop)
+    _take_attendance_in_the_room(laptop, clock)
     server_cohort = _room(server, with_sessions=False)
     export = tmp_path / "groupe.json"
     laptop.test_cli_runner().invoke(args=["attendance", "export", "--cohort", str(laptop_cohort), str(export)])

@@ -8,8 +8,9 @@ Co-trainer merge rule (stated on the sheet): different rows never conflict. When
 was changed on the server by someone else, the change made last (device time for the tablet,
 time of change for the server) wins, and the other value is kept in the history with both values.
 
-All writes to sessions and marks go through the adapter functions below (`_svc_*`), the one
-place to re-point at the attendance service's single door.
+Every write to a session, a mark or the history goes through the attendance service's single
+door (`services.apply_mark`, `sign_session` with `device_at=`, `record_kept` for a change kept in
+the history but not applied).
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ from ..cohorts.models import Cohort, Participant
 from ..db import Base, utcnow
 from ..dates import french_datetime
 from ..permissions import can_manage_cohort
-from . import services
-from .models import AttendanceChange, AttendanceMark, CourseSession
+from . import services, timing
+from .models import AttendanceMark, CourseSession
 from .services import AttendanceError
 from .sync_parse import FIELDS, Item, clock_skew, parse_item
 
@@ -54,43 +55,19 @@ class SyncItem(Base):
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-# -- adapter: the only calls into the attendance service ---------------------------------------
+# -- the calls into the attendance service's single door ---------------------------------------
 
 def _svc_set_mark(s: Session, sess: CourseSession, participant: Participant, item: Item, actor,
-                  at: datetime) -> AttendanceMark:
-    """Record a mark through the service, dated when it was made on the device."""
-    mark = services.set_mark(s, sess, participant, item.status, item.arrival, actor, item.signature,
-                             via=item.via, reason=item.reason)
-    if item.signature is not None and mark.signature is not None:
-        mark.signed_at = at
-    mark.updated_at = at
-    return mark
+                  reason: str) -> AttendanceMark:
+    """Record a mark through the door, dated when it was made on the device."""
+    change = services.MarkInput(item.status, item.arrival, item.signature, paper=item.via == "paper")
+    return services.apply_mark(s, actor, sess, participant, change, reason=reason, device_at=item.device_at)
 
 
-def _svc_sign_session(s: Session, sess: CourseSession, actor, strokes, at: datetime) -> None:
+def _svc_sign_session(s: Session, sess: CourseSession, actor, item: Item) -> None:
     """The trainer's signature (locks the sheet), dated when it was drawn on the device."""
-    services.sign_session(s, sess, actor, strokes)
-    sess.signed_at = at
-
-
-def _svc_record_change(s: Session, sess: CourseSession, participant_id: int | None, actor, reason: str,
-                       before: dict, after: dict, at: datetime | None = None) -> AttendanceChange:
-    """A history row (merge decisions and imported history)."""
-    change = AttendanceChange(session_id=sess.id, participant_id=participant_id, changed_by_id=getattr(actor, "id", None),
-                              reason=reason, before=before, after=after, changed_at=at or utcnow())
-    s.add(change)
-    return change
-
-
-def _svc_stamp_mark(mark: AttendanceMark, signed_at: datetime | None, updated_at: datetime,
-                    updated_by_id: int | None) -> None:
-    """An imported mark keeps the times and author it had on the instance it comes from."""
-    mark.signed_at, mark.updated_at, mark.updated_by_id = signed_at, updated_at, updated_by_id
-
-
-def _svc_add_session(s: Session, cohort: Cohort, spec: services.SessionSpec) -> CourseSession:
-    """A session known to the exporting instance only (created there in the room)."""
-    return services.add_sessions(s, cohort, [spec], today=spec.day, allow_past=True)[0]
+    services.sign_session(s, actor, sess, services.SignatureInput(item.signature), reason=item.reason,
+                          device_at=item.device_at)
 
 
 def _svc_current_mark(s: Session, sess: CourseSession, participant: Participant) -> AttendanceMark | None:
@@ -102,7 +79,12 @@ def snapshot(mark: AttendanceMark | None) -> dict:
     if mark is None:
         return {"status": None, "arrival": None, "signed": False}
     return {"status": mark.status, "arrival": mark.arrival.strftime("%H:%M") if mark.arrival else None,
-            "signed": mark.signature is not None or mark.signed_via == "paper"}
+            "signed": mark.has_signature or mark.signed_via == "paper"}
+
+
+def made_at(mark: AttendanceMark) -> datetime:
+    """When the row's current value was made: on the device for an offline mark, else on the server."""
+    return mark.device_at or mark.updated_at
 
 
 # -- applying ------------------------------------------------------------------------------
@@ -112,6 +94,13 @@ def _who(s: Session, user_id: int | None) -> str:
 
     user = s.get(User, user_id) if user_id else None
     return user.display_name if user else "un autre appareil"
+
+
+def _with_rule(item: Item, note: str) -> str:
+    """The reason stored with a merged change; a locked sheet still needs the trainer's own reason."""
+    if not item.reason:
+        return note
+    return f"{item.reason} — {note}"[:services.MAX_REASON]
 
 
 def _apply_mark(s: Session, sess: CourseSession, item: Item, actor) -> tuple[str, str]:
@@ -124,22 +113,21 @@ def _apply_mark(s: Session, sess: CourseSession, item: Item, actor) -> tuple[str
     theirs = snapshot(mark)
     differs = mark is not None and (theirs["status"], theirs["arrival"]) != (mine["status"], mine["arrival"])
     other = mark is not None and mark.updated_by_id != getattr(actor, "id", None)
-    if differs and mark.updated_at > item.device_at:
+    if differs and made_at(mark) > item.device_at:
         who = _who(s, mark.updated_by_id)
         reason = (f"Saisie hors ligne du {french_datetime(item.device_at)} non appliquée : celle de {who} "
-                  f"du {french_datetime(mark.updated_at)} est plus récente. {RULE}")
-        _svc_record_change(s, sess, participant.id, actor, reason, {**mine, "at": item.device_at.isoformat()},
-                           {**theirs, "at": mark.updated_at.isoformat()})
+                  f"du {french_datetime(made_at(mark))} est plus récente. {RULE}")
+        services.record_kept(s, actor, sess, participant, reason, {**mine, "at": item.device_at.isoformat()},
+                             {**theirs, "at": made_at(mark).isoformat()})
         return "superseded", reason
     if differs and other:
         who = _who(s, mark.updated_by_id)
-        reason = (f"Saisie hors ligne du {french_datetime(item.device_at)}, plus récente que celle de {who} "
-                  f"du {french_datetime(mark.updated_at)} : elle l'emporte. {RULE}")
-        before = {**theirs, "at": mark.updated_at.isoformat()}
-        _svc_set_mark(s, sess, participant, item, actor, item.device_at)
-        _svc_record_change(s, sess, participant.id, actor, reason, before, {**mine, "at": item.device_at.isoformat()})
-        return "applied", reason
-    _svc_set_mark(s, sess, participant, item, actor, item.device_at)
+        note = (f"Saisie hors ligne du {french_datetime(item.device_at)}, plus récente que celle de {who} "
+                f"du {french_datetime(made_at(mark))} : elle l'emporte. {RULE}")
+        reason = item.reason if sess.locked and not item.reason else _with_rule(item, note)
+        _svc_set_mark(s, sess, participant, item, actor, reason)
+        return "applied", note
+    _svc_set_mark(s, sess, participant, item, actor, item.reason)
     return "applied", ""
 
 
@@ -149,7 +137,7 @@ def _apply(s: Session, actor, item: Item) -> tuple[str, str]:
     if sess is None or not can_manage_cohort(actor, cohort):
         raise AttendanceError("Séance introuvable, ou réservée aux formateurs de ce groupe.")
     if item.kind == "trainer_signature":
-        _svc_sign_session(s, sess, actor, item.signature, item.device_at)
+        _svc_sign_session(s, sess, actor, item)
         return "applied", ""
     return _apply_mark(s, sess, item, actor)
 
@@ -212,7 +200,7 @@ def apply_batch(s: Session, actor, items: list, now: datetime | None = None, sen
     """Apply items in order, device times corrected by the device clock's skew. The caller commits."""
     if not isinstance(items, list) or not 0 < len(items) <= MAX_ITEMS:
         raise AttendanceError(f"Envoyez entre 1 et {MAX_ITEMS} saisies à la fois.")
-    now = now or utcnow()
+    now = now or timing.now()
     skew = clock_skew(sent_at, now)
     return [apply_one(s, actor, raw, now, skew) for raw in items]
 

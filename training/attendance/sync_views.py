@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 from flask import abort, current_app, jsonify, render_template, request, url_for
@@ -10,9 +9,8 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from .. import db
-from ..dates import PARIS
 from ..permissions import can_take_attendance, require
-from . import bp
+from . import bp, timing
 from .models import CourseSession
 from .services import AttendanceError
 from .sync import MAX_ITEMS, RULE, apply_batch, session_log
@@ -102,7 +100,7 @@ def _offline_cacheable(response):
     if (request.method == "GET" and request.endpoint in CACHEABLE and response.status_code == 200
             and can_take_attendance(current_user)):
         sess = db.session().get(CourseSession, (request.view_args or {}).get("session_id"))
-        if sess is not None and 0 <= (sess.day - datetime.now(PARIS).date()).days <= 1:
+        if sess is not None and 0 <= (sess.day - timing.now().date()).days <= 1:
             response.headers["X-Offline-Cache"] = "sheet"
     return response
 

@@ -26,7 +26,8 @@ from .. import db
 from ..accounts.models import User
 from ..cohorts.models import Cohort, Participant
 from ..db import utcnow
-from . import sync
+from ..dates import french_datetime
+from . import services, sync
 from .models import AttendanceChange, AttendanceMark, CourseSession
 from .services import AttendanceError, SessionSpec
 
@@ -40,6 +41,15 @@ def _instance() -> str:
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _row(values: dict) -> dict:
+    return {"status": values["status"], "arrival": values["arrival"].strftime("%H:%M") if values["arrival"] else None,
+            "signed": bool(values.get("signature")) or values.get("signed_via") == "paper"}
 
 
 def export_cohort(s: Session, cohort: Cohort) -> dict:
@@ -57,14 +67,16 @@ def export_cohort(s: Session, cohort: Cohort) -> dict:
                               "email": emails.get(p.user_id)} for p in people],
             "sessions": [{"key": x.id, "day": _iso(x.day), "half": x.half, "starts_at": _iso(x.starts_at),
                           "ends_at": _iso(x.ends_at), "place": x.place, "trainer_signature": x.trainer_signature,
-                          "signed_at": _iso(x.signed_at), "signed_by": emails.get(x.signed_by_id)} for x in sessions],
+                          "signed_at": _iso(x.signed_at), "signed_by": emails.get(x.signed_by_id), "state": x.state}
+                         for x in sessions],
             "marks": [{"session": m.session_id, "participant": m.participant_id, "status": m.status,
                        "arrival": _iso(m.arrival), "signature": m.signature, "signed_at": _iso(m.signed_at),
-                       "signed_via": m.signed_via, "updated_at": _iso(m.updated_at),
+                       "signed_via": m.signed_via, "updated_at": _iso(m.updated_at), "device_at": _iso(m.device_at),
+                       "regularised": m.regularised,
                        "updated_by": emails.get(m.updated_by_id)} for m in marks],
             "history": [{"key": h.id, "session": h.session_id, "participant": h.participant_id,
                          "changed_at": _iso(h.changed_at), "changed_by": emails.get(h.changed_by_id),
-                         "reason": h.reason, "before": h.before, "after": h.after} for h in history]}
+                         "kind": h.kind, "reason": h.reason, "before": h.before, "after": h.after} for h in history]}
 
 
 class Importer:
@@ -106,7 +118,8 @@ class Importer:
             if key not in existing:
                 spec = SessionSpec(key[0], row["half"], time.fromisoformat(row["starts_at"]),
                                    time.fromisoformat(row["ends_at"]), str(row.get("place", ""))[:200])
-                existing[key] = sync._svc_add_session(self.s, self.cohort, spec)
+                existing[key] = services.add_sessions(self.s, None, self.cohort, [spec], today=spec.day,
+                                                      allow_past=True, confirmed=True)[0]
             out[row["key"]] = existing[key]
         return out
 
@@ -128,37 +141,47 @@ class Importer:
         self.counts[outcome] += 1
 
     def mark(self, row: dict, sess: CourseSession, person: Participant) -> None:
-        at = datetime.fromisoformat(row["updated_at"])
-        item = sync.Item(id="", kind="mark", session_id=sess.id, participant_id=person.id, device_at=at,
-                         status=row["status"], arrival=time.fromisoformat(row["arrival"]) if row["arrival"] else None,
-                         via=row.get("signed_via") or "tablet", signature=row.get("signature"))
+        at = datetime.fromisoformat(row["device_at"] or row["updated_at"])
+        values = {"status": row["status"], "arrival": time.fromisoformat(row["arrival"]) if row["arrival"] else None,
+                  "signature": row.get("signature"), "signed_at": _when(row.get("signed_at")),
+                  "signed_via": row.get("signed_via"), "regularised": row.get("regularised"),
+                  "device_at": _when(row.get("device_at")), "updated_at": datetime.fromisoformat(row["updated_at"]),
+                  "updated_by_id": self.users.get(row.get("updated_by"))}
 
         def work():
-            outcome, message = sync._apply_mark(self.s, sess, item, None)
-            if outcome == "applied":
-                mark = sync._svc_current_mark(self.s, sess, person)
-                signed = datetime.fromisoformat(row["signed_at"]) if row.get("signed_at") else None
-                sync._svc_stamp_mark(mark, signed, at, self.users.get(row.get("updated_by")))
-            return outcome, message
+            here = sync._svc_current_mark(self.s, sess, person)
+            mine, theirs = _row(values), sync.snapshot(here)
+            if here is None or (mine["status"], mine["arrival"]) == (theirs["status"], theirs["arrival"]):
+                services.import_mark(self.s, sess, person, values)
+                return "applied", ""
+            if sync.made_at(here) > at:  # changed here later: this one stays in the history only
+                note = (f"Import d'une autre instance : saisie du {french_datetime(at)} non appliquée, celle "
+                        f"du {french_datetime(sync.made_at(here))} est plus récente. {sync.RULE}")
+                services.record_kept(self.s, None, sess, person, note, {**mine, "at": at.isoformat()},
+                                     {**theirs, "at": sync.made_at(here).isoformat()})
+                return "superseded", note
+            note = f"Import d'une autre instance : saisie du {french_datetime(at)}, plus récente. {sync.RULE}"
+            services.import_mark(self.s, sess, person, values, note=note)
+            return "applied", note
         self._once(self._id("mark", row["session"], row["participant"], row["updated_at"]), "import-mark", sess,
                    person.id, at, work)
 
     def history(self, row: dict, sess: CourseSession, person: Participant | None) -> None:
         at = datetime.fromisoformat(row["changed_at"])
-        actor = SimpleNamespace(id=self.users.get(row.get("changed_by")))
 
         def work():
-            sync._svc_record_change(self.s, sess, person.id if person else None, actor, str(row["reason"]),
-                                    row["before"], row["after"], at)
+            services.import_change(self.s, sess, person.id if person else None, kind=row.get("kind") or "mark",
+                                   reason=str(row["reason"]), before=row["before"], after=row["after"],
+                                   changed_by_id=self.users.get(row.get("changed_by")), changed_at=at)
             return "applied", ""
         self._once(self._id("history", row["key"]), "import-history", sess, person.id if person else None, at, work)
 
     def trainer(self, row: dict, sess: CourseSession) -> None:
         at = datetime.fromisoformat(row["signed_at"])
-        actor = SimpleNamespace(id=self.users.get(row.get("signed_by")))
 
         def work():
-            sync._svc_sign_session(self.s, sess, actor, row["trainer_signature"], at)
+            services.import_signature(self.s, sess, row["trainer_signature"], self.users.get(row.get("signed_by")),
+                                      at, row.get("state") or "signed")
             return "applied", ""
         self._once(self._id("trainer", row["key"], row["signed_at"]), "import-trainer", sess, None, at, work)
 
