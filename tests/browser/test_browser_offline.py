@@ -27,6 +27,11 @@ NAMES = [f"{first} {last}" for first, last in zip(
     ("Arnaud", "Blanc", "Caron", "Diallo", "Estève", "Fabre", "Garcia", "Henry", "Idir", "Jacob", "Kaci", "Lemoine"))]
 
 
+# The tests run at any hour: the signing window covers the whole day of the session.
+SIGN_ALL_DAY = {"SIGN_BEFORE_MINUTES": 1440, "SIGN_AFTER_MINUTES": 1440}
+SIGN_ALL_DAY_ENV = {f"TRAINING_{k}": str(v) for k, v in SIGN_ALL_DAY.items()}
+
+
 class Server:
     """A real gunicorn on its own SQLite file, which the test can stop (network gone) and restart."""
 
@@ -38,7 +43,7 @@ class Server:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINING_")}
         self.env.update(TRAINING_DATABASE_URL=self.db_url, TRAINING_SECRET_KEY="c" * 64,
                         TRAINING_CONTENT_ROOT=str(FIXTURE_CONTENT), TRAINING_BIND=f"127.0.0.1:{self.port}",
-                        TRAINING_WORKERS="2")
+                        TRAINING_WORKERS="2", **SIGN_ALL_DAY_ENV)
         self.proc = None
 
     def start(self):
@@ -62,17 +67,20 @@ class Server:
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
-    """A trainer, a cohort of 12 participants without accounts, and this morning's session."""
+    """A trainer, a cohort of 12 participants without accounts, and four sessions today."""
     from training import create_app, db
     from training.accounts.services import create_user
-    from training.attendance.services import add_sessions, schedule_specs
+    from datetime import time as hm
+
+    from training.attendance.services import SessionSpec, add_sessions, schedule_specs
     from training.cohorts.models import Participant
     from training.cohorts.services import create_cohort, enrol
     from training.dates import PARIS
 
     server = Server(tmp_path_factory.mktemp("offline"))
     db.upgrade(server.db_url)
-    app = create_app({"DATABASE_URL": server.db_url, "CONTENT_ROOT": str(FIXTURE_CONTENT), "SECRET_KEY": "c" * 64})
+    app = create_app({"DATABASE_URL": server.db_url, "CONTENT_ROOT": str(FIXTURE_CONTENT), "SECRET_KEY": "c" * 64,
+                      **SIGN_ALL_DAY})
     with app.app_context():
         s = db.session()
         trainer = create_user(s, "tablette@test.fr", "Tania Tablette", "trainer", PASSWORD)
@@ -86,8 +94,10 @@ def room(tmp_path_factory):
         enrol(s, cohort, trainee)
         co = create_user(s, "cotrainer@test.fr", "Colette Coanimatrice", "trainer", PASSWORD)
         cohort.trainers.append(co)
-        sessions = add_sessions(s, cohort, schedule_specs(today, 2, "Maison de quartier", skip_weekends=False),
-                                today=today, allow_past=True)
+        evening = [SessionSpec(today, "apres-midi", hm(17, 30), hm(19, 0), "Maison de quartier"),
+                   SessionSpec(today, "apres-midi", hm(19, 30), hm(21, 0), "Maison de quartier")]
+        sessions = add_sessions(s, None, cohort, schedule_specs(today, 1, "Maison de quartier", skip_weekends=False)
+                                + evening, today=today, allow_past=True, confirmed=True)
         s.commit()
         ids = [x.id for x in sessions]
     server.start()
@@ -114,6 +124,14 @@ def _pending(page):
     return page.locator("[data-offline-count]")
 
 
+def row(page, name):
+    return page.locator("li.sheet-row", has_text=name)
+
+
+def save_sheet(page):
+    page.get_by_role("button", name="Enregistrer la feuille").first.click()
+
+
 def _open_sheet_online(ctx, url, session_id):
     page = ctx.new_page()
     login(page, url, "tablette@test.fr", PASSWORD)
@@ -133,46 +151,48 @@ def test_half_day_without_network_then_everything_once(browser, room):
     page.reload()
     assert page.locator("h1").inner_text().startswith("Émargement du")
     for i, name in enumerate(NAMES):
-        row = page.locator("tr", has_text=name)
-        row.locator("select").select_option("late" if i == 0 else "present")
+        row(page, name).locator("label.st-late" if i == 0 else "label.st-present").click()
         if i == 0:
-            row.locator("input[type=time]").fill("09:20")
-        row.get_by_role("button", name="Enregistrer").click()
-        row.locator("[data-state=pending]").wait_for()
-    expect(_pending(page)).to_contain_text("12 en attente d'envoi")
+            row(page, name).locator("input[type=time]").fill("09:20")
+    row(page, "Sami Stagiaire").locator("label.st-absent").click()  # no row left « à renseigner »
+    save_sheet(page)  # one save for the whole sheet: one queued item per row
     for name in NAMES:
-        page.locator("tr", has_text=name).get_by_role("link", name="Faire signer").click()
+        row(page, name).locator("[data-state=pending]").wait_for()
+    expect(_pending(page)).to_contain_text("13 en attente d'envoi")
+    for name in NAMES:
+        row(page, name).get_by_role("link", name="Faire signer").click()
         page.locator("[data-signature-clear]").wait_for()  # the pad is ready
         _draw(page)
         page.click("text=Valider la signature")
         page.wait_for_url(re.compile(rf"/seances/{session_id}(#p\d+)?$"))
-        page.locator("tr", has_text=name).locator("text=signature sur la tablette").wait_for()
-    page.click("text=Signer et verrouiller la feuille")
+        row(page, name).locator("text=signature sur la tablette").wait_for()
+    page.click("text=Signer et verrouiller")
     page.locator("[data-signature-clear]").wait_for()
     _draw(page)
     page.click("text=Valider la signature")
     page.wait_for_url(re.compile(rf"/seances/{session_id}$"))
-    expect(_pending(page)).to_contain_text("25 en attente d'envoi")
+    expect(_pending(page)).to_contain_text("26 en attente d'envoi")
     shot(page, "offline-sheet-pending")
     # the tablet is closed and reopened, still without network
     page.close()
     page = ctx.new_page()
     page.goto(sheet)
-    expect(_pending(page)).to_contain_text("25 en attente d'envoi")
-    expect(page.locator("[data-state=pending]")).to_have_count(25)
+    expect(_pending(page)).to_contain_text("26 en attente d'envoi")
+    expect(page.locator("[data-state=pending]")).to_have_count(26)
     marks, sess, _items = _counts(app, session_id)
     assert marks == [] and sess.signed_at is None  # nothing reached the server yet
     # the network returns: sent in order, each recorded once
     server.start()
     ctx.set_offline(False)
     expect(_pending(page)).to_have_attribute("data-pending", "0", timeout=30000)
-    expect(page.locator("[data-state=done]")).to_have_count(25)
-    assert page.locator("text=enregistré").count() >= 25
+    expect(page.locator("[data-state=done]")).to_have_count(26)
+    assert page.locator("text=enregistré").count() >= 26
     shot(page, "offline-sheet-sent")
     marks, sess, items = _counts(app, session_id)
-    assert len(marks) == 12 and all(m.signature and m.signed_via == "tablet" for m in marks)
-    assert {m.status for m in marks} == {"present"} and sess.signed_at is not None and sess.trainer_signature
-    assert items == 25
+    signed = [m for m in marks if m.status != "absent"]
+    assert len(marks) == 13 and len(signed) == 12 and all(m.has_signature and m.signed_via == "tablet" for m in signed)
+    assert {m.status for m in signed} == {"present"} and sess.signed_at is not None and sess.trainer_signature_sha
+    assert items == 26
     # the same queue sent again: answered as already applied, nothing doubled
     replay = page.evaluate("""async () => {
         const items = await OfflineQueue.all();
@@ -181,9 +201,9 @@ def test_half_day_without_network_then_everything_once(browser, room):
             'X-CSRFToken': t.csrf_token}, body: JSON.stringify({items: items.map(OfflineQueue.wire)})});
         return (await r.json()).results;
     }""")
-    assert len(replay) == 25 and all(r["replayed"] and r["outcome"] == "applied" for r in replay)
+    assert len(replay) == 26 and all(r["replayed"] and r["outcome"] == "applied" for r in replay)
     again, sess2, items2 = _counts(app, session_id)
-    assert len(again) == 12 and items2 == 25 and sess2.signed_at == sess.signed_at
+    assert len(again) == 13 and items2 == 26 and sess2.signed_at == sess.signed_at
     assert [m.signed_at for m in again] == [m.signed_at for m in marks]
     # signing out empties the kept sheets and the queue
     page.click("text=Se déconnecter")
@@ -197,43 +217,49 @@ def test_half_day_without_network_then_everything_once(browser, room):
 def test_sheet_locked_meanwhile_refusal_shown_then_resolved(browser, room):
     server, app, (_morning, session_id, *_rest) = room
     ctx = browser.new_context(locale="fr-FR", viewport={"width": 1024, "height": 768})
+    from training import db
+    from training.accounts.models import User
+    from training.attendance.models import CourseSession
+    from training.attendance.services import SignatureInput, set_mark, sign_session
+    from training.cohorts.models import Participant
+
+    with app.app_context():  # the co-trainer fills in the sheet online
+        s = db.session()
+        sess, co = s.get(CourseSession, session_id), s.scalar(select(User).where(User.email == "cotrainer@test.fr"))
+        for person in s.scalars(select(Participant)):
+            set_mark(s, sess, person, "present", None, co)
+        s.commit()
     page = _open_sheet_online(ctx, server.url, session_id)
     ctx.set_offline(True)
     server.stop()
     page.reload()
-    row = page.locator("tr", has_text=NAMES[3])
-    row.locator("select").select_option("absent")
-    row.get_by_role("button", name="Enregistrer").click()
-    row.locator("[data-state=pending]").wait_for()
-    # meanwhile, on the server, a co-trainer signs and locks the sheet
-    from training import db
-    from training.accounts.models import User
-    from training.attendance.models import CourseSession
-    from training.attendance.services import sign_session
-
-    with app.app_context():
+    row(page, NAMES[3]).locator("label.st-absent").click()
+    save_sheet(page)
+    row(page, NAMES[3]).locator("[data-state=pending]").wait_for()
+    with app.app_context():  # meanwhile, on the server, the co-trainer signs and locks the sheet
         s = db.session()
-        sign_session(s, s.get(CourseSession, session_id), s.scalar(select(User)), [[[0.1, 0.1], [0.5, 0.5], [0.9, 0.2]]])
+        co = s.scalar(select(User).where(User.email == "cotrainer@test.fr"))
+        sign_session(s, co, s.get(CourseSession, session_id), SignatureInput([[[0.1, 0.1], [0.5, 0.5], [0.9, 0.2]]]))
         s.commit()
     server.start()
     ctx.set_offline(False)
-    refused = row.locator("[data-state=refused]")
+    refused = row(page, NAMES[3]).locator("[data-state=refused]")
     refused.wait_for(timeout=30000)
     assert "La feuille est signée : indiquez le motif de la modification." in refused.inner_text()
     expect(_pending(page)).to_contain_text("1 refusée(s) à revoir")
     shot(page, "offline-sheet-refused")
     page.reload()  # still there after a reload: never dropped
-    row = page.locator("tr", has_text=NAMES[3])
-    row.locator("[data-state=refused]").wait_for()
-    row.get_by_role("textbox", name="Motif de la rectification").fill("Absent ce matin, noté hors ligne")
-    row.get_by_role("button", name="Renvoyer comme rectification").click()
-    row.locator("[data-state=done]").wait_for(timeout=30000)
-    marks, _sess, _items = _counts(app, session_id)
-    assert [(m.status, m.participant_id) for m in marks if m.status == "absent"] and len(marks) == 1
+    mine = row(page, NAMES[3])
+    mine.locator("[data-state=refused]").wait_for()
+    mine.get_by_role("textbox", name="Motif de la rectification").fill("Absent ce matin, noté hors ligne")
+    mine.get_by_role("button", name="Renvoyer comme rectification").click()
+    mine.locator("[data-state=done]").wait_for(timeout=30000)
+    marks, sess, _items = _counts(app, session_id)
+    assert len([m for m in marks if m.status == "absent"]) == 1 and len(marks) == len(NAMES) + 1 and sess.state == "corrected"
     with app.app_context():
         from training.attendance.models import AttendanceChange
 
         reasons = db.session().scalars(select(AttendanceChange.reason).where(
-            AttendanceChange.session_id == session_id)).all()
-        assert reasons == ["Absent ce matin, noté hors ligne"]
+            AttendanceChange.session_id == session_id, AttendanceChange.kind == "correction")).all()
+        assert len(reasons) == 1 and reasons[0].startswith("Absent ce matin, noté hors ligne")
     ctx.close()

@@ -6,6 +6,7 @@
 
   var DB = "training-offline", STORE = "items";
   var MARK = /^\/seances\/(\d+)\/marques\/(\d+)$/, TRAINER = /^\/seances\/(\d+)\/signature-formateur$/;
+  var SHEET = /^\/seances\/(\d+)\/feuille$/;
 
   function open() {
     return new Promise(function (resolve, reject) {
@@ -44,18 +45,53 @@
     try { return JSON.parse(raw); } catch (e) { return null; }
   }
 
-  /* The sheet's own form posts, turned into queue items (null when the form is not one of them). */
-  function itemFromForm(path, form) {
-    var m = MARK.exec(path), t = TRAINER.exec(path), base = { id: newId(), device_at: new Date().toISOString(),
-      state: "pending", message: "" };
+  function base() {
+    return { id: newId(), device_at: new Date().toISOString(), state: "pending", message: "" };
+  }
+
+  function paper(form, name) { return form.get(name) === "oui" || form.get("via") === "paper"; }
+
+  /* The whole-sheet form: one item per row that changed since the page was loaded (`initial`, read
+     from the form's default values), so that rows stay independent, as on the server. With the
+     « Tous présents » button, rows still to fill in become present. */
+  function rowItems(sessionId, form, initial) {
+    var out = [], everyone = form.get("all_present") === "1", reason = form.get("reason") || "";
+    Object.keys(initial).forEach(function (pid) {
+      var p = "p" + pid + "-", was = initial[pid];
+      var status = form.get(p + "status") || (everyone && !was.status ? "present" : "");
+      if (!status) { return; }
+      var row = { status: status, arrival: status === "late" ? (form.get(p + "arrival") || null) : null,
+        paper: form.get(p + "paper") === "oui" };
+      if (row.status === was.status && row.arrival === was.arrival && row.paper === was.paper) { return; }
+      out.push(Object.assign(base(), { kind: "mark", session_id: sessionId, participant_id: +pid,
+        status: row.status, arrival: row.arrival, via: row.paper ? "paper" : "tablet", reason: reason, signature: null }));
+    });
+    return out;
+  }
+
+  /* Without the page (the service worker's fallback): every row of the form, as if untouched before. */
+  function everyRow(form) {
+    var out = {};
+    form.forEach(function (_v, k) { var m = /^p(\d+)-version$/.exec(k); if (m) { out[m[1]] = {}; } });
+    return out;
+  }
+
+  /* The sheet's own form posts, turned into queue items ([] when the form is not one of them).
+     `initial` (the sheet's rows as loaded, by participant id) is needed for the whole-sheet form. */
+  function itemsFromForm(path, form, initial) {
+    var m = MARK.exec(path), t = TRAINER.exec(path), s = SHEET.exec(path);
+    if (s) { return rowItems(+s[1], form, initial || everyRow(form)); }
     if (m) {
-      return Object.assign(base, { kind: "mark", session_id: +m[1], participant_id: +m[2],
+      return [Object.assign(base(), { kind: "mark", session_id: +m[1], participant_id: +m[2],
         status: form.get("status") || "", arrival: form.get("arrival") || null,
-        via: form.get("via") === "paper" ? "paper" : "tablet", reason: form.get("reason") || "",
-        signature: strokes(form.get("signature")) });
+        via: paper(form, "paper") ? "paper" : "tablet", reason: form.get("reason") || "",
+        signature: strokes(form.get("signature")) })];
     }
-    if (t) { return Object.assign(base, { kind: "trainer_signature", session_id: +t[1], signature: strokes(form.get("signature")) }); }
-    return null;
+    if (t) {
+      return [Object.assign(base(), { kind: "trainer_signature", session_id: +t[1], reason: form.get("reason") || "",
+        signature: strokes(form.get("signature")) })];
+    }
+    return [];
   }
 
   var WIRE = ["id", "kind", "session_id", "participant_id", "device_at", "status", "arrival", "via", "reason", "signature"];
@@ -66,9 +102,9 @@
   }
 
   root.OfflineQueue = {
-    isQueueable: function (path) { return MARK.test(path) || TRAINER.test(path); },
+    isQueueable: function (path) { return MARK.test(path) || TRAINER.test(path) || SHEET.test(path); },
     sheetPath: function (path) { var m = /^\/seances\/(\d+)/.exec(path); return m ? "/seances/" + m[1] : null; },
-    itemFromForm: itemFromForm,
+    itemsFromForm: itemsFromForm,
     newId: newId,
     wire: wire,
     add: function (item) { return run("readwrite", function (s) { return s.add(item); }); },

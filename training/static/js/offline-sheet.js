@@ -115,7 +115,7 @@
       var node = line(item);
       if (row) {
         node.setAttribute("data-offline-row", "");
-        row.querySelector("td").appendChild(node);
+        (row.querySelector(".sig") || row).appendChild(node);
       } else {
         panel.appendChild(node);
       }
@@ -197,7 +197,7 @@
         var list = el("ul");
         late.forEach(function (x) {
           var row = x.participant_id && document.getElementById("p" + x.participant_id);
-          var who = row ? row.querySelector("th").firstChild.textContent.trim() : "Signature du formateur";
+          var who = row ? row.querySelector(".who strong").textContent.trim() : "Signature du formateur";
           var what = { applied: "enregistrée", superseded: "écartée (saisie plus récente)", refused: "refusée" }[x.outcome];
           list.appendChild(el("li", "", who + " : saisie le " + hm(x.device_at) + ", reçue le " + hm(x.received_at) +
             ", " + what + (x.message ? " — " + x.message : "") + "."));
@@ -226,18 +226,58 @@
     var path = new URL(form.action, location.href).pathname;
     if (path === "/deconnexion") { return; }
     event.preventDefault();
-    var item = Q.isQueueable(path) ? Q.itemFromForm(path, new FormData(form)) : null;
-    if (!item) { say(form, "Hors connexion : cette action demande le réseau. Réessayez quand il sera revenu."); return; }
-    if (item.kind === "trainer_signature" && !item.signature) {
+    if (!Q.isQueueable(path)) {
+      say(form, "Hors connexion : cette action demande le réseau. Réessayez quand il sera revenu.");
+      return;
+    }
+    var data = submitted(form, event.submitter);
+    var items = Q.itemsFromForm(path, data, initialRows(form));
+    if (!items.length) { say(form, "Aucune modification à enregistrer."); return; }
+    if (items[0].kind === "trainer_signature" && !items[0].signature) {
       say(form, "La signature est vide : signez dans le cadre avant de valider.");
       return;
     }
-    Q.add(item).then(function () {
-      if (onSheet) { return refresh(); }
-      location.href = sheetPath + (item.participant_id ? "#p" + item.participant_id : "");
-      return null;
-    });
+    items.reduce(function (chain, item) { return chain.then(function () { return Q.add(item); }); }, Promise.resolve())
+      .then(function () {
+        keepAsLoaded(form, data);
+        if (onSheet) { return refresh(); }
+        location.href = sheetPath + (items[0].participant_id ? "#p" + items[0].participant_id : "");
+        return null;
+      });
   });
+
+  function submitted(form, submitter) {
+    try { return new FormData(form, submitter || undefined); } catch (e) { /* older browsers */ }
+    var data = new FormData(form);
+    if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
+    return data;
+  }
+
+  /* The whole-sheet form's rows as the page loaded them (or as last queued), by participant id. */
+  function initialRows(form) {
+    var out = {};
+    Array.prototype.forEach.call(form.querySelectorAll("input[name$='-version']"), function (v) {
+      var pid = /^p(\d+)-version$/.exec(v.name)[1], p = "p" + pid + "-";
+      var was = Array.prototype.filter.call(form.querySelectorAll("input[name='" + p + "status']"),
+        function (r) { return r.defaultChecked; })[0];
+      var time = form.querySelector("input[name='" + p + "arrival']"), box = form.querySelector("input[name='" + p + "paper']");
+      out[pid] = { status: was ? was.value : undefined,
+        arrival: was && was.value === "late" && time && time.defaultValue ? time.defaultValue : null,
+        paper: !!(box && box.defaultChecked) };
+    });
+    return out;
+  }
+
+  /* Once queued, the rows' current values count as loaded: saving again queues only new changes. */
+  function keepAsLoaded(form, data) {
+    Array.prototype.forEach.call(form.querySelectorAll("input[name$='-status']"), function (r) {
+      if (data.get("all_present") === "1" && !form.querySelector("input[name='" + r.name + "']:checked") &&
+          r.value === "present") { r.checked = true; }
+      r.defaultChecked = r.checked;
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("input[name$='-arrival']"), function (i) { i.defaultValue = i.value; });
+    Array.prototype.forEach.call(form.querySelectorAll("input[name$='-paper']"), function (b) { b.defaultChecked = b.checked; });
+  }
 
   /* Keep this sheet and its signing pages in the service worker's cache while online. */
   function keepForOffline() {

@@ -80,9 +80,11 @@ function staticAsset(request) {
 function queuePost(request) {
   var path = new URL(request.url).pathname;
   return request.formData().then(function (form) {
-    var item = self.OfflineQueue.itemFromForm(path, form);
-    return self.OfflineQueue.add(item).then(function () {
-      var anchor = item.participant_id ? "#p" + item.participant_id : "";
+    var items = self.OfflineQueue.itemsFromForm(path, form, null);
+    return items.reduce(function (chain, item) {
+      return chain.then(function () { return self.OfflineQueue.add(item); });
+    }, Promise.resolve()).then(function () {
+      var anchor = items.length === 1 && items[0].participant_id ? "#p" + items[0].participant_id : "";
       return Response.redirect(self.OfflineQueue.sheetPath(path) + anchor, 303);
     });
   });
