@@ -89,6 +89,7 @@ def seed_small(url: str, trainees: int = TRAINEES, signed: int = 2 * DAYS, marks
                                      place="Centre social", module_slugs=[],
                                      trainer_signature=SIGNATURE if lock else None,
                                      signed_by_id=1 if lock else None, signed_at=NOW if lock else None,
+                                     state="signed" if lock else "open",
                                      created_at=NOW))
         conn.execute(insert(CourseSession), sessions)
         if marks:

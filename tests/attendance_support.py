@@ -54,6 +54,7 @@ def post(client, path: str, data: dict, follow: bool = True):
 
 
 def text(response) -> str:
+    """The page as a person reads it: entities decoded, French non-breaking spaces as plain spaces."""
     import html
 
-    return html.unescape(response.get_data(as_text=True))
+    return html.unescape(response.get_data(as_text=True)).replace("\u00a0", " ").replace("\u202f", " ")

@@ -33,7 +33,7 @@ def test_opening_the_link_shows_the_cohort_and_only_the_posted_confirmation_enro
     assert participants(app, cohort) == 0
     r = client.post(path, data={"csrf_token": csrf_token(client, path)})
     assert r.status_code == 302 and r.headers["Location"].endswith("/")
-    assert "Vous avez rejoint le groupe « Groupe Nord »." in client.get("/").get_data(as_text=True)
+    assert "Vous avez rejoint le groupe «\u00a0Groupe Nord\u00a0»." in client.get("/").get_data(as_text=True)
     assert participants(app, cohort) == 1
     r = client.post(path, data={"csrf_token": csrf_token(client, path)}, follow_redirects=True)
     assert "Vous faites déjà partie du groupe" in r.get_data(as_text=True) and participants(app, cohort) == 1

@@ -205,7 +205,7 @@ def test_csv_email_column_creates_accounts_with_one_time_links(client, make_user
     assert "Ligne 2 : adresse électronique invalide" in html and "Ligne 3 : formateur@exemple.fr est l'adresse" in html
     good = "Nom;Adresse électronique;Structure\nLéa Martin;Lea@Exemple.fr;ADDAP\nInès Déjà;ines@exemple.fr;\nOmar Diallo;;Logirem\n"
     r, html = _preview(client, cohort, good.encode(), token)
-    assert r.status_code == 200 and "1 compte sera créé" in html and "vous verrez les liens" in html
+    assert r.status_code == 200 and "1\u00a0compte sera créé" in html and "vous verrez les liens" in html
     payload = re.search(r'name="payload" value="([^"]+)"', html).group(1)
     r = client.post(f"/cohortes/{cohort.id}/participants/import", data={"confirm": "oui", "payload": payload,
                                                                         "csrf_token": token})

@@ -41,6 +41,7 @@ PAGES = (
     Page("anonyme", "emarger", "/emarger", "Émarger avec un code"),
     Page("anonyme", "reinitialisation-invalide", "/reinitialiser/inconnu", "Lien de réinitialisation invalide"),
     Page("anonyme", "introuvable", "/nulle-part", "Page introuvable (404)"),
+    Page("anonyme", "verifier", "/verifier", "Vérifier un document"),
     Page("stagiaire", "accueil", "/", "Accueil du stagiaire"),
     Page("stagiaire", "parcours", "/parcours/parcours-complet", "Parcours complet"),
     Page("stagiaire", "parcours-gardiens", "/parcours/gardiens", "Parcours des gardiens d'immeubles"),
@@ -69,6 +70,7 @@ PAGES = (
     Page("formatrice", "seances", "/cohortes/{cohort}/seances", "Séances"),
     Page("formatrice", "feuille", "/seances/{session}", "Feuille d'émargement"),
     Page("formatrice", "signer", "/seances/{session}/signer/{participant}", "Signature d'un participant"),
+    Page("formatrice", "code-emargement", "/seances/{session}/code", "Code d'émargement sur téléphone"),
     Page("formatrice", "signature-formateur", "/seances/{session}/signature-formateur", "Signature du formateur"),
     Page("formatrice", "presentation", "/cohortes/{cohort}/presentation", "Mode présentation"),
     Page("formatrice", "presentation-module", "/cohortes/{cohort}/presentation/comprendre", "Diapositives d'un module"),
@@ -80,6 +82,7 @@ PAGES = (
     Page("admin", "comptes", "/admin/utilisateurs", "Comptes"),
     Page("admin", "compte-nouveau", "/admin/utilisateurs/nouveau", "Créer un compte"),
     Page("admin", "compte", "/admin/utilisateurs/2", "Un compte"),
+    Page("admin", "organisme", "/admin/organisme", "Organisme de formation"),
 )
 
 AXE_RUN = """async () => {

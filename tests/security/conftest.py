@@ -28,7 +28,9 @@ def module_db_url(tmp_path_factory):
 
 
 def _make_app(url: str, tmp):
-    cfg = {"TESTING": True, "DATABASE_URL": url, "CONTENT_ROOT": str(FIXTURE_CONTENT), "LOGIN_DELAY_SECONDS": 0.0}
+    # Signatures accepted all day for today's sessions, whatever the hour the suite runs.
+    cfg = {"TESTING": True, "DATABASE_URL": url, "CONTENT_ROOT": str(FIXTURE_CONTENT), "LOGIN_DELAY_SECONDS": 0.0,
+           "SIGN_BEFORE_MINUTES": 1440, "SIGN_AFTER_MINUTES": 1440}
     db.upgrade(url)
     app = create_app(cfg)
     app.instance_path = str(tmp / "instance")

@@ -89,9 +89,10 @@ def build(app, names: dict[str, str] | None = None) -> World:
         roomonly = Participant(cohort_id=c1.id, full_name=names.get("participant", "Gardienne Sans Compte"),
                                organisation=names.get("organisation", "Bailleur Sud"), job="Gardienne")
         s.add(roomonly)
-        sessions = add_sessions(s, c1, schedule_specs(today, 1, "Centre social", skip_weekends=False),
-                                today=today, allow_past=True)
-        add_sessions(s, c2, schedule_specs(today, 1, "Ailleurs", skip_weekends=False), today=today, allow_past=True)
+        sessions = add_sessions(s, w.users["trainer"], c1, schedule_specs(today, 1, "Centre social", skip_weekends=False),
+                                today=today, allow_past=True, confirmed=True)
+        add_sessions(s, w.users["other_trainer"], c2, schedule_specs(today, 1, "Ailleurs", skip_weekends=False),
+                     today=today, allow_past=True, confirmed=True)
         s.commit()
         owner_part = s.query(Participant).filter_by(cohort_id=c1.id, user_id=w.users["owner"].id).one()
         w.ids.update(cohort_id=c1.id, user_id=w.users["owner"].id, participant_id=owner_part.id,
@@ -110,7 +111,7 @@ def build(app, names: dict[str, str] | None = None) -> World:
     w.ids["attempt_id"] = int(_take_quiz(owner).rstrip("/").split("/")[-1])
     with app.app_context():
         w.ids["survey_coupon"] = survey_coupon(app, w.ids["cohort_id"], w.ids["roomonly_id"])
-        w.ids["self_sign_code"] = self_sign_code(app, w.ids["session_id"])
+        w.ids["self_sign_code"] = self_sign_code(app, w.ids["session_id"], w.users["trainer"].id)
     return w
 
 
@@ -125,12 +126,14 @@ def survey_coupon(app, cohort_id: int, participant_id: int) -> str:
     return issued[0].code
 
 
-def self_sign_code(app, session_id: int) -> str:
+def self_sign_code(app, session_id: int, trainer_id: int) -> str:
+    """The phone-signing code shown in the room right now (it rotates)."""
+    from training.accounts.models import User
     from training.attendance.models import CourseSession
-    from training.attendance.services import open_self_sign
+    from training.attendance.services import current_code, open_self_sign
 
     s = db.session()
     session = s.get(CourseSession, session_id)
-    code = open_self_sign(session)
+    open_self_sign(s, s.get(User, trainer_id), session)
     s.commit()
-    return code
+    return current_code(session)[0]

@@ -68,7 +68,9 @@ def save_draft(s: Session, user, exercise: Exercise, text: str, base_revision: i
     text = _check_text(text, max_chars, allow_empty=True)
     r = get_or_create(s, Reflection, {"user_id": user.id, "exercise_slug": exercise.slug},
                       {"draft": "", "body": "", "revision": 0})
-    if not force and base_revision is not None and base_revision != r.revision and r.draft != text:
+    # A conflict protects text saved elsewhere; a row just created (revision 0) holds none, whatever
+    # revision a confused or forged client sends.
+    if not force and base_revision is not None and base_revision != r.revision and r.draft != text and r.revision:
         raise Conflict(r)
     if r.draft != text:
         r.draft = text
