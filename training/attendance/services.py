@@ -21,14 +21,16 @@ Marks, one change to one row per call (the sheet, the CLI, imports and the offli
     `change.strokes` None means « no signature in this change »; an empty list or "" is an empty pad
     (refused). `expected_version` is the mark's version the client saw (0: no mark yet); if the row
     changed since, StaleRow is raised with `.mark` (the change that won). `device_at` (aware) is when
-    the mark was made on the device; it is stored beside the server time. `reason` is required on a
+    the mark was made on the device; it is stored beside the server time, the window is judged at it
+    and a signature in the change is dated by it (the server's receipt time is the sync's). `reason` is required on a
     signed sheet and for a signature outside the signing window (a « régularisation »).
 
     apply_sheet(s, actor, session, rows: list[RowInput], *, reason="", now=None) -> SheetResult
     void_signature(s, actor, session, participant, reason, *, now=None) -> None
 
 Sessions: add_sessions, move_session, cancel_session, restore_session.
-Trainer signature: sign_session(s, actor, session, signature_input, *, gaps=None, reason="", now=None).
+Trainer signature: sign_session(s, actor, session, signature_input, *, gaps=None, reason="", now=None,
+device_at=None).
 Self-signing: open_self_sign, current_code, check_code, self_sign.
 Offline sync and imports: record_kept (a change kept in the history but not applied, e.g. the
 co-trainer merge rule), import_mark, import_signature, import_change (an export of another
