@@ -260,7 +260,7 @@ def test_two_trainers_creating_the_same_first_mark_at_once(app, room):
 
 
 def test_a_mark_made_offline_during_the_session_is_on_time_when_synced_later(app, room, clock):
-    """The offline sheet passes the device's time: judged against the window, stored beside the server's."""
+    """The offline sheet passes the device's time: judged against the window and dating the signature."""
     from datetime import datetime, timedelta
 
     from training.dates import PARIS
@@ -272,7 +272,9 @@ def test_a_mark_made_offline_during_the_session_is_on_time_when_synced_later(app
         sess, alice = s.get(CourseSession, room.sessions[0].id), s.get(type(room.people[0]), room.people[0].id)
         made = datetime(2026, 12, 1, 9, 20, tzinfo=PARIS)
         mark = apply_mark(s, None, sess, alice, MarkInput("present", strokes=SIGNATURE), device_at=made)
-        assert not mark.regularised and mark.device_at == made and mark.signed_at == clock.at
+        # signed when drawn on the device (issue 14: documents show that time); received now (SyncItem)
+        assert not mark.regularised and mark.device_at == made and mark.signed_at == made
+        assert mark.updated_at == clock.at
         try:
             apply_mark(s, None, sess, alice, MarkInput("absent"), device_at=clock.at + timedelta(hours=2))
         except ValueError as exc:

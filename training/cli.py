@@ -31,6 +31,8 @@ def init_app(app: Flask) -> None:
     from .attendance.cli import attendance_group
 
     app.cli.add_command(attendance_group)
+    from .attendance.transfer import register_cli as _attendance_transfer
+    _attendance_transfer(app)
 
 
 def _fail(message: str) -> None:

@@ -38,6 +38,11 @@ def can_export_package(user) -> bool:
     return _signed_in(user) and user.role in ("admin", "trainer")
 
 
+def can_take_attendance(user) -> bool:
+    """Trainers and admins may use the offline sheet; each item still needs manage_cohort."""
+    return _signed_in(user) and user.role in ("admin", "trainer")
+
+
 def can_export_person(user) -> bool:
     return can_manage_users(user)
 

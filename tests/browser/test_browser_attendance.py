@@ -48,7 +48,7 @@ def _add_roster(page, base):
     page.set_input_files("input[type=file]", files=[{"name": "liste.csv", "mimeType": "text/csv",
                                                      "buffer": csv.encode()}])
     _go(page, "text=Voir l'aperçu")
-    _go(page, "text=Importer ces 9 personne(s)")
+    _go(page, "text=Importer ces 9 personnes")
     page.wait_for_selector(f"td:has-text('{EXTRA[-1]}')")
 
 

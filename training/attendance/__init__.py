@@ -5,6 +5,7 @@ bp = Blueprint("attendance", __name__, template_folder="templates", static_folde
                static_url_path="/attendance-static")
 
 from . import views, self_views  # noqa: E402,F401
+from . import sync_views  # noqa: E402,F401  (offline sheet)
 
 
 @bp.app_template_filter("change_text")

@@ -21,15 +21,20 @@ Marks, one change to one row per call (the sheet, the CLI, imports and the offli
     `change.strokes` None means « no signature in this change »; an empty list or "" is an empty pad
     (refused). `expected_version` is the mark's version the client saw (0: no mark yet); if the row
     changed since, StaleRow is raised with `.mark` (the change that won). `device_at` (aware) is when
-    the mark was made on the device; it is stored beside the server time. `reason` is required on a
+    the mark was made on the device; it is stored beside the server time, the window is judged at it
+    and a signature in the change is dated by it (the server's receipt time is the sync's). `reason` is required on a
     signed sheet and for a signature outside the signing window (a « régularisation »).
 
     apply_sheet(s, actor, session, rows: list[RowInput], *, reason="", now=None) -> SheetResult
     void_signature(s, actor, session, participant, reason, *, now=None) -> None
 
 Sessions: add_sessions, move_session, cancel_session, restore_session.
-Trainer signature: sign_session(s, actor, session, signature_input, *, gaps=None, reason="", now=None).
+Trainer signature: sign_session(s, actor, session, signature_input, *, gaps=None, reason="", now=None,
+device_at=None).
 Self-signing: open_self_sign, current_code, check_code, self_sign.
+Offline sync and imports: record_kept (a change kept in the history but not applied, e.g. the
+co-trainer merge rule), import_mark, import_signature, import_change (an export of another
+instance: values, dates and history rows as they were there; see transfer.py).
 """
 from __future__ import annotations
 
@@ -74,10 +79,15 @@ def _reason(reason: str, needed: bool, message: str) -> str:
 
 def _record(s: Session, session: CourseSession, actor, kind: str, reason: str, before: dict, after: dict,
             participant_id: int | None = None) -> None:
+    _append(s, session, participant_id, getattr(actor, "id", None), utcnow(), kind, reason, before, after)
+
+
+def _append(s: Session, session: CourseSession, participant_id: int | None, by_id: int | None, at: datetime,
+            kind: str, reason: str, before: dict, after: dict) -> None:
     s.flush()  # holds the write lock on SQLite before the chain is read
     change = AttendanceChange(session_id=session.id, participant_id=participant_id, kind=kind, reason=reason,
-                              changed_by_id=getattr(actor, "id", None), changed_at=utcnow(), before=before,
-                              after=after, prev_hash=history.last_hash(s))
+                              changed_by_id=by_id, changed_at=at, before=before, after=after,
+                              prev_hash=history.last_hash(s))
     change.row_hash = history.compute_hash(change)
     s.add(change)
     s.flush()
@@ -241,12 +251,14 @@ def _assign(mark: AttendanceMark, change: MarkInput, arrival: time | None, sig, 
     elif sig is not None:
         mark.signature, mark.signature_kind, mark.signature_typed = sig.strokes, sig.kind, sig.typed
         mark.signature_svg, mark.signature_sha, mark.has_signature = sig.svg, sig.sha, True
-        mark.signed_at, mark.signed_via, mark.regularised = now, "correction" if regularised else change.via, regularised
+        mark.signed_at, mark.signed_via = device_at or now, "correction" if regularised else change.via
+        mark.regularised = regularised
     elif change.paper and mark.signed_via != "paper":
         _clear_signature(mark)
-        mark.signed_at, mark.signed_via, mark.regularised = now, "correction" if regularised else "paper", regularised
+        mark.signed_at, mark.signed_via = device_at or now, "correction" if regularised else "paper"
+        mark.regularised = regularised
     mark.device_at = device_at
-    mark.updated_at, mark.updated_by_id = utcnow(), getattr(actor, "id", None)
+    mark.updated_at, mark.updated_by_id = now, getattr(actor, "id", None)
 
 
 def _clear_signature(mark: AttendanceMark) -> None:
@@ -384,9 +396,16 @@ def _gaps(s: Session, session: CourseSession) -> list[Participant]:
 
 
 def sign_session(s: Session, actor, session: CourseSession, given: SignatureInput, *, gaps: str | None = None,
-                 reason: str = "", now: datetime | None = None) -> None:
-    """The trainer signs the sheet, which locks it; signing again replaces the signature, with a reason."""
+                 reason: str = "", now: datetime | None = None, device_at: datetime | None = None) -> None:
+    """The trainer signs the sheet, which locks it; signing again replaces the signature, with a reason.
+
+    `device_at`: when the trainer signed on an offline device; the window is judged, and the
+    signature dated, at that time."""
     now = now or timing.now()
+    if device_at is not None:
+        if device_at > now + timedelta(minutes=5):
+            raise AttendanceError("L'heure de l'appareil est dans le futur ; corrigez l'horloge de la tablette.")
+        now = device_at
     if session.cancelled:
         raise AttendanceError("Une séance annulée ne se signe pas.")
     label = f"Signature de {getattr(actor, 'display_name', 'formateur')}"
@@ -465,6 +484,69 @@ def self_sign(s: Session, actor, session: CourseSession, participant: Participan
 
 def set_mark(s: Session, session: CourseSession, participant: Participant, status: str, arrival: time | None,
              actor, signature=None, via: str = "tablet", reason: str = "", now: datetime | None = None) -> AttendanceMark:
-    """Shorthand for apply_mark (scripts, imports, tests): `via` "paper" means signed on the paper sheet."""
+    """Shorthand for apply_mark (scripts, tests): `via` "paper" means signed on the paper sheet."""
     change = MarkInput(status, arrival, signature, paper=via == "paper", via="self" if via == "self" else "tablet")
     return apply_mark(s, actor, session, participant, change, reason=reason, now=now)
+
+
+# -- offline sync and imports ----------------------------------------------------------------
+
+def record_kept(s: Session, actor, session: CourseSession, participant: Participant | None, reason: str,
+                before: dict, after: dict) -> None:
+    """A change received but not applied (a later one won): kept in the history with both values."""
+    _record(s, session, actor, "superseded", _reason(reason, True, "Motif manquant."), before, after,
+            participant.id if participant else None)
+
+
+def import_mark(s: Session, session: CourseSession, participant: Participant, values: dict, *,
+                note: str = "", actor=None) -> AttendanceMark:
+    """A mark as it stands on another instance (times and author kept). Its own history is imported
+    with import_change; overwriting a different row already here is recorded with `note`."""
+    if participant.cohort_id != session.cohort_id:
+        raise AttendanceError("Cette personne ne fait pas partie de ce groupe.")
+    if values["status"] not in STATUSES:
+        raise AttendanceError(f"{participant.full_name} : statut de présence inconnu.")
+    mark = _load(s, session, participant)
+    before = snapshot(mark)
+    if mark is None:
+        mark = AttendanceMark(session_id=session.id, participant_id=participant.id, status=values["status"])
+        s.add(mark)
+    sig = None
+    if values.get("signature"):
+        sig = _signature(MarkInput("present", strokes=values["signature"]), participant)
+    _clear_signature(mark)
+    if sig is not None:
+        mark.signature, mark.signature_kind, mark.signature_svg = sig.strokes, sig.kind, sig.svg
+        mark.signature_sha, mark.has_signature = sig.sha, True
+    mark.status, mark.arrival, mark.status_by_trainer = values["status"], values.get("arrival"), True
+    mark.signed_at, mark.signed_via = values.get("signed_at"), values.get("signed_via")
+    mark.regularised, mark.device_at = bool(values.get("regularised")), values.get("device_at")
+    mark.updated_at, mark.updated_by_id = values["updated_at"], values.get("updated_by_id")
+    s.flush()
+    if before != {"status": None} and before != snapshot(mark):
+        _record(s, session, actor, "import", _reason(note, True, "Motif manquant."), before, snapshot(mark),
+                participant.id)
+    return mark
+
+
+def import_signature(s: Session, session: CourseSession, strokes, signed_by_id: int | None, signed_at: datetime,
+                     state: str = "signed") -> None:
+    """The trainer's signature as made on another instance (its history row is imported separately)."""
+    try:
+        sig = signatures.drawn(strokes, "Signature du formateur")
+    except signatures.SignatureError as exc:
+        raise AttendanceError(str(exc)) from None
+    if session.locked and session.trainer_signature_sha == sig.sha:
+        return
+    session.trainer_signature, session.trainer_signature_svg, session.trainer_signature_sha = sig.strokes, sig.svg, sig.sha
+    session.signed_by_id, session.signed_at = signed_by_id, signed_at
+    session.state = state if state in ("signed", "corrected") else "signed"
+    session.self_sign_secret, session.self_sign_until = None, None
+    s.flush()
+
+
+def import_change(s: Session, session: CourseSession, participant_id: int | None, *, kind: str, reason: str,
+                  before: dict, after: dict, changed_by_id: int | None, changed_at: datetime) -> None:
+    """A history row of another instance, appended to this instance's hash chain as it was written there."""
+    _append(s, session, participant_id, changed_by_id, changed_at, str(kind)[:20], str(reason)[:MAX_REASON * 2],
+            before, after)

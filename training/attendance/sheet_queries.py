@@ -42,7 +42,9 @@ class SheetPage:
 
     @property
     def corrections(self):
-        return [h for h in self.history if h[0].kind not in ("mark", "sign")]
+        """Every change but plain marks and first signatures; a mark with a reason (say, the offline
+        merge rule applied) is part of the record too."""
+        return [h for h in self.history if h[0].kind not in ("mark", "sign") or h[0].reason]
 
 
 def _rows(s: Session, sess: CourseSession) -> list[SheetRow]:

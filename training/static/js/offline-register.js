@@ -1,0 +1,33 @@
+/* Every page: register the service worker (/sw.js), and on signing out, empty what this browser
+   kept for the offline sheet (the cached pages and the queue), after a warning if items are unsent. */
+(function () {
+  "use strict";
+
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { return null; });
+  }
+
+  function forget() {
+    var jobs = [];
+    if (window.caches) {
+      jobs.push(caches.keys().then(function (keys) {
+        return Promise.all(keys.map(function (k) { return caches.delete(k); }));
+      }));
+    }
+    if (window.OfflineQueue) { jobs.push(window.OfflineQueue.clear()); }
+    return Promise.all(jobs).catch(function () { return null; });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (new URL(form.action, location.href).pathname !== "/deconnexion" || form.hasAttribute("data-forgotten")) { return; }
+    event.preventDefault();
+    var count = window.OfflineQueue ? window.OfflineQueue.all() : Promise.resolve([]);
+    count.catch(function () { return []; }).then(function (items) {
+      var pending = items.filter(function (i) { return i.state !== "done"; }).length;
+      if (pending && !window.confirm(pending + " saisie(s) d'émargement ne sont pas encore enregistrées sur le " +
+          "serveur et seront perdues. Se déconnecter quand même ?")) { return null; }
+      return forget().then(function () { form.setAttribute("data-forgotten", ""); form.submit(); });
+    });
+  }, true);
+})();
