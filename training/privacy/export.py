@@ -107,6 +107,14 @@ def _sync_items(s: Session, who: Who):
              "concerne cette personne": yes_no(x.participant_id in who.participant_ids)} for x in rows]
 
 
+def _body_changes(s: Session, who: Who):
+    from ..organisation.models import TrainingBody
+
+    rows = s.execute(select(TrainingBody.name, TrainingBody.changed_at)
+                     .where(TrainingBody.changed_by_id == who.user_id).order_by(TrainingBody.id)).all()
+    return [{"organisme": name, "modifié le": french_datetime(at)} for name, at in rows]
+
+
 def _receipts(s: Session, who: Who):
     rows = s.scalars(select(SurveyReceipt).where(SurveyReceipt.participant_id.in_(who.participant_ids))).all()
     return [{"questionnaire": f"satisfaction {KINDS.get(r.kind, r.kind)}", "répondu le": french_date(r.answered_on),
@@ -200,6 +208,7 @@ SECTIONS = (
     Section("en tant que formateur", (("cohort_trainer", "user_id"), ("course_session", "signed_by_id"),
                                       ("attendance_mark", "updated_by_id"), ("group_synthesis", "updated_by_id")),
             _trainer),
+    Section("identité de l'organisme modifiée", (("training_body", "changed_by_id"),), _body_changes),
     Section("sécurité du compte", (("reset_token", "user_id"), ("reset_token", "created_by_id")), _security),
 )
 
