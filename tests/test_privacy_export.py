@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests import test_documents_pdf as shared
-from tests.attendance_support import clock  # noqa: F401  (the scenario of test_documents_pdf needs it)
+from tests.attendance_support import clock  # noqa: F401
 from tests.conftest import PASSWORD, csrf_token
 from training import db
 from training.cohorts.models import Participant

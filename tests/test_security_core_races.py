@@ -13,7 +13,8 @@ from sqlalchemy import select
 from training import db
 from training.accounts.services import issue_reset_token
 from training.attendance.models import CourseSession
-from training.attendance.services import open_self_sign
+from tests.attendance_support import clock  # noqa: F401
+from training.attendance.services import current_code, open_self_sign
 from training.cohorts.models import Cohort
 from training.learning.models import PositioningAnswer, QuizAttempt, Reflection, SectionRead
 from training.presentation.models import GroupSynthesis
@@ -126,7 +127,7 @@ def test_simultaneous_creations_give_the_sequential_result_and_no_5xx(app, live,
 
 
 def test_no_token_or_code_from_a_url_reaches_the_access_log(app, live, make_user, make_cohort, make_participant,
-                                                            make_sessions):
+                                                            make_sessions, clock):
     admin, trainer = make_user("admin"), make_user("trainer")
     cohort = make_cohort(trainer)
     set_dates(app, cohort, today_paris() - timedelta(days=1))
@@ -135,12 +136,15 @@ def test_no_token_or_code_from_a_url_reaches_the_access_log(app, live, make_user
     with app.app_context():
         s = db.session()
         reset = issue_reset_token(s, s.merge(trainer), s.merge(admin), 48)
-        self_sign = open_self_sign(s.get(CourseSession, first.id))
+        session = s.get(CourseSession, first.id)
+        clock.set(session.day.year, session.day.month, session.day.day, 9, 5)  # phone signing opens in the window
+        open_self_sign(s, s.merge(trainer), session)
+        self_sign = current_code(session)[0]
         join = s.get(Cohort, cohort.id).join_code
         s.commit()
     visitor = Browser(live)
     paths = {reset: f"/reinitialiser/{reset}", coupon.rsplit("/", 1)[1]: coupon, join: f"/rejoindre/{join}",
-             self_sign: f"/emarger/{first.id}/{self_sign}"}
+             self_sign: f"/emarger/seance/{first.id}?code={self_sign}"}
     for secret, path in paths.items():
         visitor.get(path)
         visitor.get(path + "?x=" + secret)
@@ -152,7 +156,7 @@ def test_no_token_or_code_from_a_url_reaches_the_access_log(app, live, make_user
         assert secret not in log, secret
     assert "Texte libre du coupon" not in log
     for pattern in ("/reinitialiser/<token>", "/questionnaire/<code>", "/rejoindre/<code>",
-                    "/emarger/<int:session_id>/<code>", '"GET /reinitialiser/…"'):
+                    "/emarger/seance/<int:session_id>", '"GET /reinitialiser/…"'):
         assert pattern in log, pattern
     # Survey answers are logged without the address they came from.
     assert re.search(r'^- "POST /questionnaire/<code>" 302', log, re.MULTILINE), log[-1500:]

@@ -8,7 +8,8 @@ from .models import HALVES, STATUSES, VIA
 KINDS = {"mark": "saisie", "correction": "rectification", "regularisation": "régularisation",
          "void": "signature annulée", "move": "séance déplacée", "cancel": "séance annulée",
          "restore": "séance rétablie", "sign": "signature du formateur", "resign": "nouvelle signature du formateur",
-         "superseded": "saisie hors ligne non appliquée", "import": "import d'une autre instance"}
+         "anonymise": "nom effacé (anonymisation)", "superseded": "saisie hors ligne non appliquée",
+         "import": "import d'une autre instance"}
 
 
 def _mark(d: dict) -> str:

@@ -93,6 +93,23 @@ def _append(s: Session, session: CourseSession, participant_id: int | None, by_i
     s.flush()
 
 
+def anonymise_typed_signatures(s: Session, actor, participant_ids: list[int], label: str) -> int:
+    """Replace a typed-name signature by the anonymised label on the person's marks (GDPR erasure).
+
+    The fingerprint of what was signed stays, so the record still shows a signature was given;
+    each row rewritten leaves a trace in the history. Returns the number of rows changed.
+    """
+    rows = s.execute(select(AttendanceMark, CourseSession)
+                     .join(CourseSession, CourseSession.id == AttendanceMark.session_id)
+                     .where(AttendanceMark.participant_id.in_(participant_ids),
+                            AttendanceMark.signature_typed != "")).all() if participant_ids else []
+    for mark, session in rows:
+        mark.signature_typed = label
+        _record(s, session, actor, "anonymise", "Anonymisation de la personne (droit à l'effacement)",
+                snapshot(mark), snapshot(mark), mark.participant_id)
+    return len(rows)
+
+
 # -- marks -------------------------------------------------------------------------------
 
 def _load(s: Session, session: CourseSession, participant: Participant) -> AttendanceMark | None:

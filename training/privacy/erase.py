@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import LoginFailure, ResetToken, User
 from ..accounts.services import end_all_sessions
+from ..attendance.services import anonymise_typed_signatures
 from ..cohorts.models import Cohort, Participant
 from ..db import utcnow
 from ..learning.models import Reflection, ReflectionVersion
@@ -49,7 +50,9 @@ def anonymise_person(s: Session, user: User, actor: User) -> None:
     _delete_reflections(s, [user.id])
     s.execute(delete(ResetToken).where(ResetToken.user_id == user.id))
     _forget_login_counters(s, user)
-    _scrub_rows(list(s.scalars(select(Participant).where(Participant.user_id == user.id))), label)
+    rows = list(s.scalars(select(Participant).where(Participant.user_id == user.id)))
+    _scrub_rows(rows, label)
+    anonymise_typed_signatures(s, actor, [p.id for p in rows], label)
     user.display_name = label
     user.email = f"anonyme-{user.id}@anonyme.invalid"
     user.organisation = ""
@@ -59,11 +62,13 @@ def anonymise_person(s: Session, user: User, actor: User) -> None:
     user.anonymised_at = utcnow()
 
 
-def anonymise_participant(s: Session, participant: Participant) -> None:
+def anonymise_participant(s: Session, participant: Participant, actor=None) -> None:
     """Anonymise someone on a roster without an account (with one, anonymise the account)."""
     if participant.user_id is not None:
         raise ValueError("Cette personne a un compte : anonymisez son compte depuis la gestion des comptes.")
-    _scrub_rows([participant], anonymised_label(participant=participant))
+    label = anonymised_label(participant=participant)
+    _scrub_rows([participant], label)
+    anonymise_typed_signatures(s, actor, [participant.id], label)
 
 
 def _forget_login_counters(s: Session, user: User) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import ROLE_LABELS, LoginFailure, ResetToken, User
+from ..attendance.describe import change_text
 from ..attendance.models import HALVES, STATUSES, AttendanceChange, AttendanceMark, CourseSession
 from ..cohorts.models import Cohort, Participant, cohort_trainer
 from ..dates import french_date, french_datetime
@@ -78,7 +79,8 @@ def _marks(s: Session, who: Who):
     return [{"groupe": name, "jour": french_date(sess.day, weekday=True), "demi-journée": HALVES[sess.half].lower(),
              "présence": STATUSES.get(m.status, m.status), "heure d'arrivée": f"{m.arrival.hour} h {m.arrival.minute:02d}" if m.arrival else "",
              "signé le": french_datetime(m.signed_at), "signé": VIA.get(m.signed_via, "non signé"),
-             "tracé de la signature (traits, points x et y entre 0 et 1)": m.signature or []}
+             "tracé de la signature (traits, points x et y entre 0 et 1)": m.signature or [],
+             "signature par nom tapé": m.signature_typed}
             for m, sess, name in rows]
 
 
@@ -86,9 +88,7 @@ def _changes(s: Session, who: Who):
     rows = s.scalars(select(AttendanceChange).where(or_(
         AttendanceChange.participant_id.in_(who.participant_ids), AttendanceChange.changed_by_id == who.user_id))
         .order_by(AttendanceChange.changed_at)).all()
-    from ..attendance.describe import change_text
-
-    return [{"le": french_datetime(c.changed_at), "motif": c.reason, "avant → après": change_text(c),
+    return [{"le": french_datetime(c.changed_at), "motif": c.reason, "modification": change_text(c),
              "modifié par cette personne": yes_no(c.changed_by_id == who.user_id and who.user is not None),
              "concerne cette personne": yes_no(c.participant_id in who.participant_ids)} for c in rows]
 

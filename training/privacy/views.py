@@ -76,7 +76,7 @@ def participant_anonymise(cohort_id: int, participant_id: int):
             return redirect(url_for(".participant_anonymise", cohort_id=cohort_id, participant_id=p.id))
         s = db.session()
         try:
-            anonymise_participant(s, p)
+            anonymise_participant(s, p, current_user)
         except ValueError as exc:
             flash(str(exc), "error")
             return redirect(url_for("cohorts.participants", cohort_id=cohort_id))
