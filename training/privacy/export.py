@@ -93,6 +93,28 @@ def _changes(s: Session, who: Who):
              "concerne cette personne": yes_no(c.participant_id in who.participant_ids)} for c in rows]
 
 
+def _sync_items(s: Session, who: Who):
+    """What an offline tablet sent about this person, or what this trainer's tablet sent."""
+    from ..attendance.sync import SyncItem
+
+    rows = s.scalars(select(SyncItem).where(or_(SyncItem.participant_id.in_(who.participant_ids),
+                                                SyncItem.user_id == who.user_id)).order_by(SyncItem.id)).all()
+    return [{"faite sur l'appareil le": french_datetime(x.device_at), "reçue le": french_datetime(x.received_at),
+             "type": x.kind, "résultat": x.outcome, "message": x.message,
+             "présence": STATUSES.get(x.payload.get("status"), ""), "motif": x.payload.get("reason", ""),
+             "tracé de la signature": x.payload.get("signature") or [],
+             "envoyée par cette personne": yes_no(x.user_id == who.user_id and who.user is not None),
+             "concerne cette personne": yes_no(x.participant_id in who.participant_ids)} for x in rows]
+
+
+def _body_changes(s: Session, who: Who):
+    from ..organisation.models import TrainingBody
+
+    rows = s.execute(select(TrainingBody.name, TrainingBody.changed_at)
+                     .where(TrainingBody.changed_by_id == who.user_id).order_by(TrainingBody.id)).all()
+    return [{"organisme": name, "modifié le": french_datetime(at)} for name, at in rows]
+
+
 def _receipts(s: Session, who: Who):
     rows = s.scalars(select(SurveyReceipt).where(SurveyReceipt.participant_id.in_(who.participant_ids))).all()
     return [{"questionnaire": f"satisfaction {KINDS.get(r.kind, r.kind)}", "répondu le": french_date(r.answered_on),
@@ -175,6 +197,8 @@ SECTIONS = (
     Section("présences et signatures", (("attendance_mark", "participant_id"),), _marks),
     Section("modifications de feuilles signées", (("attendance_change", "participant_id"),
                                                   ("attendance_change", "changed_by_id")), _changes),
+    Section("saisies hors connexion reçues", (("attendance_sync_item", "participant_id"),
+                                              ("attendance_sync_item", "user_id")), _sync_items),
     Section("questionnaires de satisfaction", (("survey_receipt", "participant_id"),), _receipts),
     Section("coupons papier de questionnaire", (("survey_ticket", "participant_id"),), _tickets),
     Section("sections lues", (("section_read", "user_id"),), _reads),
@@ -184,6 +208,7 @@ SECTIONS = (
     Section("en tant que formateur", (("cohort_trainer", "user_id"), ("course_session", "signed_by_id"),
                                       ("attendance_mark", "updated_by_id"), ("group_synthesis", "updated_by_id")),
             _trainer),
+    Section("identité de l'organisme modifiée", (("training_body", "changed_by_id"),), _body_changes),
     Section("sécurité du compte", (("reset_token", "user_id"), ("reset_token", "created_by_id")), _security),
 )
 
