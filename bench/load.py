@@ -179,7 +179,9 @@ def run(args) -> int:
         info = {"draft_ex": module.exercise_slugs[-1], "submit_ex": module.exercise_slugs[0],
                 "quiz": module.quiz_slug}
         logs = [Path(tmp) / f"gunicorn-{n}.log" for n in range(args.instances)]
-        servers = [stack.enter_context(Server("wsgi:app", app_env(url), log=log)) for log in logs]
+        # Phone signing may open at any hour of the run: the cross-instance check uses a session of today.
+        env = {**app_env(url), "TRAINING_SIGN_BEFORE_MINUTES": "1440", "TRAINING_SIGN_AFTER_MINUTES": "1440"}
+        servers = [stack.enter_context(Server("wsgi:app", env, log=log)) for log in logs]
         ports = [s.port for s in servers]
         conns = [Conn(p) for p in ports]
         trainees = [login(_pick(conns, n), seed.trainee_email(n), seed.PASSWORD)
@@ -205,7 +207,7 @@ def run(args) -> int:
             t.join()
         elapsed = time.monotonic() - started
         checks = cross_instance_checks(ports, (seed.trainer_email(1), seed.PASSWORD),
-                                       seed.trainee_email(args.trainees + 1)) if args.instances > 1 else {}
+                                       seed.trainee_email(args.trainees + 1), url) if args.instances > 1 else {}
         for s in servers:
             s.__exit__(None, None, None)
         user_ids = {seed.trainee_email(n): 100 + n for n in range(1, args.trainees + 2)}

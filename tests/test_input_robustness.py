@@ -159,3 +159,10 @@ def test_error_pages_are_french(client):
     assert '<html lang="fr">' in r.get_data(as_text=True)
     r = client.post("/connexion", data={"email": "a@b.fr", "password": "x"})
     assert r.status_code == 400 and "Requête incorrecte" in r.get_data(as_text=True)
+
+
+def test_a_session_number_that_isdigit_accepts_but_int_refuses(client):
+    """« ² » passes str.isdigit(): the phone-signing entry must still answer in French, not 500."""
+    token = csrf_token(client, "/emarger")
+    r = client.post("/emarger", data={"seance": "²", "code": "ABCDEF", "csrf_token": token})
+    assert r.status_code == 400 and "numéro de séance" in r.get_data(as_text=True)

@@ -50,7 +50,7 @@ def self_sign_start():
         check_csrf()
         s = db.session()
         try:
-            if not seance.strip().isdigit():
+            if not (seance.strip().isascii() and seance.strip().isdigit()):  # « ² » passes isdigit()
                 raise AttendanceError("Saisissez le numéro de séance et le code affichés par le formateur.")
             sess = check_code(s, int(seance.strip()), code, _address())
         except AttendanceError as exc:

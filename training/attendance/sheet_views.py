@@ -162,7 +162,7 @@ def void(session_id: int):
     check_csrf()
     s, f = db.session(), request.form
     pid = f.get("participant", "")
-    participant = participant_or_404(cohort, int(pid)) if pid.isdigit() and len(pid) < 10 else None
+    participant = participant_or_404(cohort, int(pid)) if pid.isascii() and pid.isdigit() and len(pid) < 10 else None
     try:
         if participant is None:
             raise AttendanceError("Choisissez la personne dont la signature est à annuler.")
