@@ -29,7 +29,30 @@ def clock(monkeypatch):
     """The attendance clock, on the first morning of the test cohort unless moved."""
     c = Clock(datetime(2026, 12, 1, 9, 5, tzinfo=PARIS))
     monkeypatch.setattr("training.attendance.timing.now", c)
-    return c
+    _ACTIVE.append(c.at)  # the test day as it starts (the clock may move on within the test)
+    yield c
+    _ACTIVE.pop()
+
+
+# People join the roster at the test clock's time, not the real one: after midnight in Paris the real
+# date would put them after the sessions of the test day. Installed once (SQLAlchemy caches the
+# default in compiled statements); without a clock fixture it is the real time.
+_ACTIVE: list = []
+
+
+def _joined_at(ctx):
+    from datetime import timezone
+
+    return _ACTIVE[-1] if _ACTIVE else datetime.now(timezone.utc)
+
+
+def _install_joined_at_default() -> None:
+    from training.cohorts.models import Participant
+
+    Participant.__table__.c.joined_at.default.arg = _joined_at
+
+
+_install_joined_at_default()
 
 
 @dataclass
