@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from training import db
 from training.accounts.services import create_user
@@ -70,7 +71,7 @@ def build(app, names: dict[str, str] | None = None) -> World:
 
     names = names or {}
     w = World(app=app)
-    today = date.today()
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()  # the app's calendar day, not the machine's
     with app.app_context():
         s = db.session()
         roles = {"owner": "trainee", "peer": "trainee", "outsider": "trainee", "trainer": "trainer",
@@ -121,7 +122,8 @@ def survey_coupon(app, cohort_id: int, participant_id: int) -> str:
     from training.surveys.coupons import issue_coupons
 
     s = db.session()
-    issued = issue_coupons(s, s.get(Cohort, cohort_id), "chaud", [s.get(Participant, participant_id)], date.today())
+    issued = issue_coupons(s, s.get(Cohort, cohort_id), "chaud", [s.get(Participant, participant_id)],
+                           datetime.now(ZoneInfo("Europe/Paris")).date())
     s.commit()
     return issued[0].code
 
