@@ -1,6 +1,7 @@
 """Fixtures: an app on a fresh migrated database (SQLite, or PostgreSQL when asked), clients, factories."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
@@ -28,20 +29,29 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture
-def database_url(tmp_path):
+@contextlib.contextmanager
+def scratch_database(folder: Path, prefix: str = "t"):
+    """A SQLite file in `folder`, or a fresh schema on PostgreSQL dropped afterwards: the URL to use."""
     if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        yield f"sqlite:///{folder / 'test.sqlite3'}"
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    with scratch_database(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,30 +1,18 @@
 """Module-scoped app and world for the security suite (one populated database per test module)."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
-from tests.conftest import FIXTURE_CONTENT, PG_URL
+from tests.conftest import FIXTURE_CONTENT, scratch_database
 from tests.security import world as world_mod
 from training import create_app, db
 
 
 @pytest.fixture(scope="module")
 def module_db_url(tmp_path_factory):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('secu') / 'secu.sqlite3'}"
-        return
-    schema = f"s_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with scratch_database(tmp_path_factory.mktemp("secu"), prefix="s") as url:
+        yield url
 
 
 def _make_app(url: str, tmp):
