@@ -6,7 +6,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -16,6 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from . import db
 from .accounts.services import AccountError, create_user
 from .config import write_secret
+from .dates import paris_today
 from .wording import pluralise
 
 
@@ -112,7 +113,7 @@ def demo_command():
             s, email, name, role, DEMO_PASSWORD, "Démonstration")
     cohort = s.scalar(select(Cohort).where(Cohort.name == "Groupe de démonstration"))
     if cohort is None:
-        start = date.today()
+        start = paris_today()
         paths = list(current_app.extensions["training.content"].paths)
         path = "parcours-complet" if "parcours-complet" in paths else paths[0]
         cohort = create_cohort(s, users["trainer"], "Groupe de démonstration", path,

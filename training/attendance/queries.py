@@ -149,7 +149,3 @@ def session_label(session: CourseSession) -> str:
 
     return (f"{french_date(session.day, weekday=True)}, {HALVES[session.half].lower()}, "
             f"{session.starts_at.hour} h {session.starts_at.minute:02d} – {session.ends_at.hour} h {session.ends_at.minute:02d}")
-
-
-def now_paris() -> datetime:
-    return datetime.now(PARIS)

@@ -13,7 +13,7 @@ from flask_login import login_required
 
 from .. import db
 from ..attendance.models import CourseSession
-from ..attendance.queries import now_paris
+from ..attendance.timing import now as attendance_now
 from ..cohorts.models import Cohort, Participant
 from ..cohorts.views import get_managed_cohort_or_404
 from ..content.views import registry
@@ -70,7 +70,7 @@ def session_sheet(session_id: int):
     sess, cohort = _managed_session(session_id)
     data = _sheets(cohort)
     sess = next(x for x in data.table.sessions if x.id == sess.id)
-    return _issue(data, sheet_item(data, [sess], now_paris().date()),
+    return _issue(data, sheet_item(data, [sess], attendance_now().date()),
                   f"emargement-{sess.day:%Y-%m-%d}-{sess.half}.pdf")
 
 
@@ -96,7 +96,7 @@ def cohort_sheets(cohort_id: int):
     data = _sheets(cohort)
     if not data.documented_sessions:
         return _back(cohort, NO_SESSION if not data.table.sessions else "Aucune séance n'a encore eu lieu.")
-    return _issue(data, sheet_item(data, data.documented_sessions, now_paris().date()),
+    return _issue(data, sheet_item(data, data.documented_sessions, attendance_now().date()),
                   f"emargement-{ascii_name(cohort.name, 'groupe')}.pdf")
 
 
@@ -116,7 +116,7 @@ def _person_document(cohort_id: int, participant_id: int | None, kind: str):
         return _back(cohort)
     make = attestation_items if kind == "attestation" else certificate_items
     try:
-        [item] = make(data, registry(), now_paris().date(), people, together=True)
+        [item] = make(data, registry(), attendance_now().date(), people, together=True)
     except DocumentError as exc:
         return _back(cohort, str(exc))
     word = "attestation" if kind == "attestation" else "certificat-realisation"
@@ -173,7 +173,7 @@ def evidence_bundle_export(cohort_id: int):
     if not data.table.sessions:
         return _back(cohort)
     try:
-        bundle = evidence_bundle(s, data, registry(), now_paris().date(), _verify_url())
+        bundle = evidence_bundle(s, data, registry(), attendance_now().date(), _verify_url())
     except DocumentError as exc:
         return _back(cohort, str(exc))
     s.commit()

@@ -211,7 +211,7 @@ JOURNAL_FILES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "
 @login_required
 def journal_download(fmt: str):
     """The journal as a PDF, a web page to open in any browser, or Markdown text."""
-    from ..dates import french_date
+    from ..dates import french_date, paris_today
     from ..db import utcnow
     from .journal import journal_entries, journal_pdf, journal_text, journal_title
 
@@ -219,7 +219,7 @@ def journal_download(fmt: str):
         abort(404)
     entries = journal_entries(db.session(), current_user, registry())
     if fmt == "pdf":
-        body = journal_pdf(current_user, entries, utcnow().date())
+        body = journal_pdf(current_user, entries, paris_today())
     elif fmt == "html":
         body = render_template("learning/journal_file.html", entries=entries, title=journal_title(current_user),
                                issued_on=french_date(utcnow()))

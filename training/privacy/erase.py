@@ -19,6 +19,7 @@ from ..accounts.models import LoginFailure, ResetToken, User
 from ..accounts.services import end_all_sessions
 from ..attendance.services import anonymise_typed_signatures
 from ..cohorts.models import Cohort, Participant
+from ..dates import paris_today
 from ..db import utcnow
 from ..learning.models import Reflection, ReflectionVersion
 
@@ -93,7 +94,7 @@ def retention_deadline(s: Session, user_id: int, days: int) -> date | None:
 
 def purge_expired_reflections(s: Session, days: int, today: date | None = None) -> int:
     """Delete reflections of users whose last cohort ended more than `days` ago; return how many."""
-    today = today or date.today()
+    today = today or paris_today()
     last_end = (select(Participant.user_id, func.max(Cohort.end_date).label("last_end"))
                 .join(Cohort, Cohort.id == Participant.cohort_id).group_by(Participant.user_id).subquery())
     expired = s.scalars(select(last_end.c.user_id).where(last_end.c.last_end < today - timedelta(days=days))).all()
