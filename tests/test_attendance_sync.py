@@ -251,3 +251,18 @@ def test_queries_grow_by_a_fixed_cost_per_item_whatever_the_roster(client, app, 
     per_item = (twenty - ten) / 10
     chain_lock = 1 if engine.dialect.name == "postgresql" else 0  # pg_advisory_xact_lock before each history row
     assert per_item <= 16 + chain_lock and ten == one + 9 * per_item and twenty == one + 19 * per_item
+
+
+def test_item_made_under_another_account_is_refused_and_kept(client, app, make_user, make_cohort, make_participant,
+                                                             make_sessions, login):
+    """A shared tablet: what one trainer queued is never sent under a co-trainer's name."""
+    trainer, cohort, (a, b, _c), sess = _setup(make_user, make_cohort, make_participant, make_sessions)
+    login(trainer)
+    other = make_user("trainer")
+    mine, theirs = _item(sess, a, user=trainer.id), _item(sess, b, user=other.id)
+    results = _post(client, [mine, theirs]).get_json()["results"]
+    assert [x["outcome"] for x in results] == ["applied", "refused"]
+    assert "autre compte" in results[1]["message"]
+    assert _count(app, AttendanceMark) == 1 and _count(app, SyncItem, outcome="refused") == 1
+    bad = _post(client, [_item(sess, b, user="3")]).get_json()["results"][0]
+    assert bad["outcome"] == "refused" and "compte invalide" in bad["message"]

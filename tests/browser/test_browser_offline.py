@@ -263,3 +263,45 @@ def test_sheet_locked_meanwhile_refusal_shown_then_resolved(browser, room):
             AttendanceChange.session_id == session_id, AttendanceChange.kind == "correction")).all()
         assert len(reasons) == 1 and reasons[0].startswith("Absent ce matin, noté hors ligne")
     ctx.close()
+
+
+def test_shared_tablet_each_account_sends_only_what_it_made(browser, room):
+    """Two trainers on one tablet: what one queued waits for that account, and the history names who made it."""
+    server, app, (*_day, session_id, _last) = room
+    from training import db
+    from training.accounts.models import User
+    from training.attendance.sync import SyncItem
+
+    with app.app_context():
+        s = db.session()
+        me, co = (s.scalar(select(User.id).where(User.email == e)) for e in ("tablette@test.fr", "cotrainer@test.fr"))
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1024, "height": 768})
+    page = _open_sheet_online(ctx, server.url, session_id)
+    pids = [int(x[1:]) for x in page.locator("li.sheet-row").evaluate_all("rows => rows.map(r => r.id)")][:3]
+    # the co-trainer's item (left from their earlier session), one of mine, one the service worker queued
+    page.evaluate("""async ([sid, pids, me, co]) => {
+        const item = (pid, user) => ({id: OfflineQueue.newId(), kind: 'mark', session_id: sid, participant_id: pid,
+            device_at: new Date().toISOString(), status: 'present', state: 'pending', message: '', user: user});
+        await OfflineQueue.add(item(pids[0], co));
+        await OfflineQueue.add(item(pids[1], me));
+        await OfflineQueue.add(item(pids[2], null));
+    }""", [session_id, pids, me, co])
+    page.reload()
+    expect(_pending(page)).to_contain_text("1 saisie(s) d'un autre compte", timeout=30000)
+    expect(_pending(page)).to_have_attribute("data-pending", "0")
+    expect(page.locator("[data-state=done]")).to_have_count(2)
+    marks, _sess, _items = _counts(app, session_id)
+    assert sorted(m.participant_id for m in marks) == sorted(pids[1:])
+    # signing out keeps the co-trainer's unsent item on the tablet
+    page.click("text=Se déconnecter")
+    page.wait_for_url(re.compile(r"/connexion"))
+    assert page.evaluate("async () => (await OfflineQueue.all()).map(i => i.user)") == [co]
+    # the co-trainer signs in on the same tablet: their item leaves, under their name
+    login(page, server.url, "cotrainer@test.fr", PASSWORD)
+    page.goto(f"{server.url}/seances/{session_id}")
+    expect(page.locator("[data-state=done]")).to_have_count(1, timeout=30000)
+    with app.app_context():
+        s = db.session()
+        made = s.scalar(select(SyncItem).where(SyncItem.session_id == session_id, SyncItem.participant_id == pids[0]))
+        assert made.user_id == co and made.outcome == "applied"
+    ctx.close()

@@ -32,6 +32,8 @@ from .sync_parse import FIELDS, Item, clock_skew, parse_item
 
 MAX_ITEMS = 200
 ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+OTHER_ACCOUNT = ("Saisie faite sous un autre compte sur cet appareil : elle ne peut être envoyée que par ce "
+                 "compte, pour que l'historique dise qui l'a faite.")
 RULE = ("Deux saisies sur la même ligne : la plus récente l'emporte ; l'autre reste dans l'historique, "
         "avec les deux valeurs.")
 
@@ -181,6 +183,8 @@ def apply_one(s: Session, actor, raw, now: datetime, skew: timedelta = timedelta
     try:
         with s.begin_nested():
             item = parse_item(raw, now, skew)
+            if item.user is not None and item.user != getattr(actor, "id", None):
+                raise AttendanceError(OTHER_ACCOUNT)
             outcome, message = _apply(s, actor, item)
             _record(s, actor, raw, item, outcome, message, now)
     except AttendanceError as exc:

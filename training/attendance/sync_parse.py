@@ -10,7 +10,7 @@ from .services import AttendanceError
 
 KINDS = ("mark", "trainer_signature")
 FIELDS = {"id", "kind", "session_id", "participant_id", "device_at", "status", "arrival", "via", "reason",
-          "signature"}
+          "signature", "user"}
 MAX_AGE = timedelta(days=60)
 
 
@@ -26,6 +26,7 @@ class Item:
     via: str = "tablet"
     reason: str = ""
     signature: list | None = None
+    user: int | None = None  # the account signed in on the device when the item was made
 
 
 def _bad(text: str) -> AttendanceError:
@@ -96,7 +97,7 @@ def parse_item(raw: dict, now: datetime, skew: timedelta = timedelta(0)) -> Item
                 participant_id=_int(raw.get("participant_id"), "participant", required=kind == "mark"),
                 device_at=_device_time(raw.get("device_at"), now, skew), status=status, arrival=arrival_t, via=via,
                 reason=_text(raw.get("reason"), "motif", 500),
-                signature=_signature(raw.get("signature")))
+                signature=_signature(raw.get("signature")), user=_int(raw.get("user"), "compte", required=False))
 
 
 def _signature(value) -> list | None:

@@ -45,8 +45,16 @@
     try { return JSON.parse(raw); } catch (e) { return null; }
   }
 
+  /* The account signed in on this page (<body data-user>); the service worker, which has no page,
+     leaves it empty and the sheet stamps the item with the account that opens it next (see claim). */
+  function currentUser() {
+    var body = typeof document !== "undefined" && document.body;
+    var id = body ? parseInt(body.getAttribute("data-user") || "", 10) : NaN;
+    return id > 0 ? id : null;
+  }
+
   function base() {
-    return { id: newId(), device_at: new Date().toISOString(), state: "pending", message: "" };
+    return { id: newId(), device_at: new Date().toISOString(), state: "pending", message: "", user: currentUser() };
   }
 
   function paper(form, name) { return form.get(name) === "oui" || form.get("via") === "paper"; }
@@ -94,7 +102,8 @@
     return [];
   }
 
-  var WIRE = ["id", "kind", "session_id", "participant_id", "device_at", "status", "arrival", "via", "reason", "signature"];
+  var WIRE = ["id", "kind", "session_id", "participant_id", "device_at", "status", "arrival", "via", "reason", "signature",
+              "user"];
   function wire(item) {
     var out = {};
     WIRE.forEach(function (k) { if (item[k] !== undefined && item[k] !== null && item[k] !== "") { out[k] = item[k]; } });
@@ -106,11 +115,27 @@
     sheetPath: function (path) { var m = /^\/seances\/(\d+)/.exec(path); return m ? "/seances/" + m[1] : null; },
     itemsFromForm: itemsFromForm,
     newId: newId,
+    currentUser: currentUser,
+    /* Items of this account, and items no account was stamped on yet (queued by the service worker). */
+    mine: function (item, user) { return item.user === undefined || item.user === null || item.user === user; },
     wire: wire,
     add: function (item) { return run("readwrite", function (s) { return s.add(item); }); },
     put: function (item) { return run("readwrite", function (s) { return s.put(item); }); },
     remove: function (seq) { return run("readwrite", function (s) { s.delete(seq); }); },
     all: function () { return run("readonly", function (s) { return s.getAll(); }); },
-    clear: function () { return run("readwrite", function (s) { s.clear(); }); }
+    clear: function () { return run("readwrite", function (s) { s.clear(); }); },
+    /* On signing out: drop this account's items; another account's unsent items stay on the device. */
+    forget: function (user) {
+      return run("readwrite", function (s) {
+        var req = s.openCursor();
+        req.onsuccess = function () {
+          var cursor = req.result;
+          if (!cursor) { return; }
+          var item = cursor.value;
+          if (item.user === undefined || item.user === null || item.user === user) { cursor.delete(); }
+          cursor.continue();
+        };
+      });
+    }
   };
 })(typeof self !== "undefined" ? self : window);

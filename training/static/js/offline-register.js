@@ -1,5 +1,6 @@
 /* Every page: register the service worker (/sw.js), and on signing out, empty what this browser
-   kept for the offline sheet (the cached pages and the queue), after a warning if items are unsent. */
+   kept for the offline sheet (the cached pages and this account's queued items), after a warning if
+   some are unsent. Another account's unsent items stay, to be sent when that account signs in again. */
 (function () {
   "use strict";
 
@@ -14,7 +15,7 @@
         return Promise.all(keys.map(function (k) { return caches.delete(k); }));
       }));
     }
-    if (window.OfflineQueue) { jobs.push(window.OfflineQueue.clear()); }
+    if (window.OfflineQueue) { jobs.push(window.OfflineQueue.forget(window.OfflineQueue.currentUser())); }
     return Promise.all(jobs).catch(function () { return null; });
   }
 
@@ -24,7 +25,8 @@
     event.preventDefault();
     var count = window.OfflineQueue ? window.OfflineQueue.all() : Promise.resolve([]);
     count.catch(function () { return []; }).then(function (items) {
-      var pending = items.filter(function (i) { return i.state !== "done"; }).length;
+      var me = window.OfflineQueue && window.OfflineQueue.currentUser();
+      var pending = items.filter(function (i) { return i.state !== "done" && window.OfflineQueue.mine(i, me); }).length;
       if (pending && !window.confirm(pending + " saisie(s) d'émargement ne sont pas encore enregistrées sur le " +
           "serveur et seront perdues. Se déconnecter quand même ?")) { return null; }
       return forget().then(function () { form.setAttribute("data-forgotten", ""); form.submit(); });

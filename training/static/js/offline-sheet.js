@@ -17,6 +17,7 @@
   var RULE = "Deux saisies sur la même ligne : la plus récente l'emporte ; l'autre reste dans l'historique, " +
     "avec les deux valeurs.";
   var busy = false;
+  var me = Q.currentUser();
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -98,11 +99,14 @@
     return p;
   }
 
-  function render(items) {
+  function render(all) {
+    var items = all.filter(function (i) { return Q.mine(i, me); });
+    var others = all.length - items.length;
     var pending = items.filter(function (i) { return i.state === "pending"; }).length;
     var refused = items.filter(function (i) { return i.state === "refused"; }).length;
     badge.textContent = (pending ? pending + " en attente d'envoi" : "Tout est envoyé") +
-      (refused ? " · " + refused + " refusée(s) à revoir" : "") + (navigator.onLine ? "" : " · hors connexion");
+      (refused ? " · " + refused + " refusée(s) à revoir" : "") + (navigator.onLine ? "" : " · hors connexion") +
+      (others ? " · " + others + " saisie(s) d'un autre compte, gardée(s) jusqu'à sa reconnexion" : "");
     badge.setAttribute("data-pending", String(pending));
     Array.prototype.forEach.call(document.querySelectorAll("[data-offline-row]"), function (n) { n.remove(); });
     panel.textContent = "";
@@ -158,8 +162,8 @@
   function sync() {
     if (busy || !navigator.onLine) { return Promise.resolve(); }
     busy = true;
-    return Q.all().then(function (items) {
-      var pending = items.filter(function (i) { return i.state === "pending"; });
+    return Q.all().then(claim).then(function (items) {
+      var pending = items.filter(function (i) { return i.state === "pending" && i.user === me; });
       if (!pending.length) { return null; }
       return token().then(function (csrf) {
         var chain = Promise.resolve();
@@ -302,5 +306,16 @@
   window.addEventListener("online", sync);
   window.addEventListener("offline", refresh);
   setInterval(function () { if (navigator.onLine) { sync(); } }, 20000);
-  Q.all().then(purgeOld).then(refresh).then(sync).then(keepForOffline);
+  /* Items the service worker queued carry no account: the account that opens the sheet next made them
+     (signing out empties them), so it takes them. */
+  function claim(items) {
+    if (!me) { return items; }
+    return Promise.all(items.map(function (i) {
+      if (i.user !== undefined && i.user !== null) { return i; }
+      i.user = me;
+      return Q.put(i).then(function () { return i; });
+    }));
+  }
+
+  Q.all().then(claim).then(purgeOld).then(refresh).then(sync).then(keepForOffline);
 })();
