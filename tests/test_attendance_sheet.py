@@ -158,3 +158,34 @@ def test_marks_entered_afterwards_from_the_paper_sheet(client, make_user, make_c
     pdf = client.get(f"/seances/{sid}/emargement.pdf")
     text = " ".join(PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text().split())
     assert "Alice Arnaud" in text and "feuille papier" in text
+
+
+def test_sheet_rows_kept_between_requests_follow_every_change(client, make_user, make_cohort, make_participant,
+                                                              make_sessions, login, app, clock):
+    """The rendered rows are kept per worker: a mark, a signature, a rename or an erasure shows at once."""
+    from training.attendance.services import anonymise_signatures
+
+    trainer, cohort, (alice, bruno, _chloe), sessions = _setup(make_user, make_cohort, make_participant,
+                                                               make_sessions, days=1)
+    login(trainer)
+    url = f"/seances/{sessions[0].id}"
+
+    def row(name_id):
+        html = client.get(url).get_data(as_text=True)
+        return re.search(rf'<li id="p{name_id}".*?</li>', html, re.S).group(0)
+
+    assert "À renseigner" in row(alice.id)
+    token = csrf_token(client, url)
+    client.post(f"{url}/marques/{alice.id}", data={"status": "present", "signature": SIG, "csrf_token": token})
+    assert "<polyline" in row(alice.id) and 'value="present" checked' in row(alice.id)
+    client.post(f"{url}/marques/{bruno.id}", data={"status": "present", "typed_name": "Bruno Blanc", "typed_ok": "oui",
+                                                  "csrf_token": token})
+    assert "nom saisi" in row(bruno.id) and "Bruno Blanc" in row(bruno.id)
+    with app.app_context():
+        s = db.session()
+        s.get(Participant, alice.id).full_name = "Alice Arnaud-Martin"
+        anonymise_signatures(s, None, [bruno.id], "Personne anonymisée n° P9")
+        s.commit()
+    assert "Alice Arnaud-Martin" in row(alice.id)
+    assert "Alice Arnaud-Martin" in row(alice.id) and "Alice Arnaud<" not in row(alice.id)
+    assert "<text x=\"10\" y=\"60\">Personne anonymisée n° P9</text>" in row(bruno.id)

@@ -95,6 +95,11 @@ def _pages(app, scenario):
     texts = [c.get(f"/cohortes/{cid}/participants").get_data(as_text=True),
              c.get(f"/cohortes/{cid}/tableau-de-bord").get_data(as_text=True),
              c.get(f"/cohortes/{cid}/presences.csv").get_data(as_text=True)]
+    from training.attendance.models import CourseSession
+
+    with app.app_context():  # the sheets, with their signature pictures
+        ids = db.session().scalars(select(CourseSession.id).where(CourseSession.cohort_id == cid)).all()
+    texts += [c.get(f"/seances/{i}").get_data(as_text=True) for i in ids]
     return "\n".join(texts)
 
 
@@ -131,3 +136,25 @@ def test_new_user_form_does_not_preselect_admin(client, make_user):
     html = client.get("/admin/utilisateurs/nouveau").get_data(as_text=True)
     assert 'value="trainee" selected' in html or "selected value=\"trainee\"" in html
     assert 'value="admin" selected' not in html and 'selected value="admin"' not in html
+
+
+def test_anonymise_a_trainer_takes_their_typed_signature_off_the_sheets(app, client, make_user, scenario):
+    from training.accounts.models import User
+    from training.attendance.models import CourseSession
+    from training.attendance.services import SignatureInput, sign_session
+
+    with app.app_context():
+        s = db.session()
+        trainer = s.get(User, scenario.trainer.id)
+        sess = s.get(CourseSession, scenario.sessions[0].id)
+        sign_session(s, trainer, sess, SignatureInput(typed_name="Camille Formatrice", typed_confirmed=True),
+                     reason="Signature saisie au clavier, tablette en panne", now=sess.signed_at)
+        s.commit()
+        assert "Camille Formatrice" in s.get(CourseSession, sess.id).trainer_signature_svg
+    admin = _admin(client, make_user)
+    url = f"/admin/utilisateurs/{scenario.trainer.id}"
+    client.post(f"{url}/effacer", data={"csrf_token": csrf_token(client, url), "mode": "anonymiser", "confirm": "oui"})
+    with app.app_context():
+        sess = db.session().get(CourseSession, scenario.sessions[0].id)
+        assert "Camille" not in sess.trainer_signature_svg and "Personne anonymisée" in sess.trainer_signature_svg
+        assert sess.trainer_signature_sha and admin.id

@@ -55,6 +55,8 @@ from .changes import (GapsError, MarkInput, RowInput, SheetResult, SignatureInpu
 from .schedule import AttendanceError, NeedsConfirmation, SessionSpec, check_specs, schedule_specs  # noqa: F401
 
 MAX_REASON = 500
+PARTICIPANT_LABEL = "Signature du participant"  # stored pictures carry no name (renames, erasure)
+TRAINER_LABEL = "Signature du formateur"
 LATE_AFTER = timedelta(minutes=10)  # a self-signature later than this is « en retard »
 TRANSITIONS = {("open", "sign"): "signed", ("signed", "correct"): "corrected", ("corrected", "correct"): "corrected",
                ("open", "edit"): "open"}
@@ -93,21 +95,38 @@ def _append(s: Session, session: CourseSession, participant_id: int | None, by_i
     s.flush()
 
 
-def anonymise_typed_signatures(s: Session, actor, participant_ids: list[int], label: str) -> int:
-    """Replace a typed-name signature by the anonymised label on the person's marks (GDPR erasure).
+def anonymise_signatures(s: Session, actor, participant_ids: list[int], label: str) -> int:
+    """Take the person's name out of their signatures (GDPR erasure): a typed-name signature becomes
+    the anonymised label, and every stored picture of a signature is drawn again without a name.
 
     The fingerprint of what was signed stays, so the record still shows a signature was given;
-    each row rewritten leaves a trace in the history. Returns the number of rows changed.
+    each typed signature rewritten leaves a trace in the history. Returns the number of marks changed.
     """
     rows = s.execute(select(AttendanceMark, CourseSession)
                      .join(CourseSession, CourseSession.id == AttendanceMark.session_id)
                      .where(AttendanceMark.participant_id.in_(participant_ids),
-                            AttendanceMark.signature_typed != "")).all() if participant_ids else []
+                            AttendanceMark.has_signature.is_(True))).all() if participant_ids else []
     for mark, session in rows:
-        mark.signature_typed = label
-        _record(s, session, actor, "anonymise", "Anonymisation de la personne (droit à l'effacement)",
-                snapshot(mark), snapshot(mark), mark.participant_id)
+        before = snapshot(mark)
+        if mark.signature_kind == "typed":
+            mark.signature_typed = label
+            mark.signature_svg = signatures.typed_svg(label, PARTICIPANT_LABEL)
+            _record(s, session, actor, "anonymise", "Anonymisation de la personne (droit à l'effacement)",
+                    before, snapshot(mark), mark.participant_id)
+        else:
+            mark.signature_svg = signatures.strokes_svg(mark.signature or [], PARTICIPANT_LABEL)
     return len(rows)
+
+
+def anonymise_trainer_signatures(s: Session, user_id: int, label: str) -> int:
+    """The same for the sheets a trainer signed: their name leaves the stored pictures."""
+    sessions = s.scalars(select(CourseSession).where(CourseSession.signed_by_id == user_id,
+                                                     CourseSession.trainer_signature_svg != "")).all()
+    for session in sessions:
+        strokes = session.trainer_signature
+        session.trainer_signature_svg = (signatures.strokes_svg(strokes, TRAINER_LABEL) if strokes
+                                         else signatures.typed_svg(label, TRAINER_LABEL))
+    return len(sessions)
 
 
 # -- marks -------------------------------------------------------------------------------
@@ -134,7 +153,7 @@ def _check(session: CourseSession, participant: Participant, change: MarkInput) 
 
 
 def _signature(change: MarkInput, participant: Participant):
-    label = f"Signature de {participant.full_name}"
+    label = PARTICIPANT_LABEL  # no name in the stored picture: a rename or an erasure leaves none behind
     try:
         if change.strokes is not None:
             return signatures.drawn(change.strokes, label)
@@ -408,7 +427,7 @@ def sign_session(s: Session, actor, session: CourseSession, given: SignatureInpu
         now = device_at
     if session.cancelled:
         raise AttendanceError("Une séance annulée ne se signe pas.")
-    label = f"Signature de {getattr(actor, 'display_name', 'formateur')}"
+    label = TRAINER_LABEL
     try:
         if given.strokes is None and (given.typed_name or given.typed_confirmed):
             sig = signatures.typed(given.typed_name, given.typed_confirmed, actor.display_name, label)
@@ -533,7 +552,7 @@ def import_signature(s: Session, session: CourseSession, strokes, signed_by_id: 
                      state: str = "signed") -> None:
     """The trainer's signature as made on another instance (its history row is imported separately)."""
     try:
-        sig = signatures.drawn(strokes, "Signature du formateur")
+        sig = signatures.drawn(strokes, TRAINER_LABEL)
     except signatures.SignatureError as exc:
         raise AttendanceError(str(exc)) from None
     if session.locked and session.trainer_signature_sha == sig.sha:

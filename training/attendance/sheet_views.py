@@ -14,6 +14,7 @@ from .queries import half_day_label
 from .services import (AttendanceError, GapsError, MarkInput, RowInput, apply_mark, apply_sheet, current_code,
                        open_self_sign, sign_session, void_signature)
 from .sheet_queries import next_to_sign, sheet_page
+from .sheet_render import rows_html
 from .views import check_csrf, get_session_or_404, participant_or_404
 
 
@@ -23,7 +24,8 @@ def sheet(session_id: int):
     sess, cohort = get_session_or_404(session_id)
     page = sheet_page(db.session(), sess, cohort)
     return render_template("attendance/sheet.html", sess=sess, cohort=cohort, page=page, statuses=STATUSES,
-                           halves=HALVES, via=VIA, empty=EmptyForm(), label=half_day_label(sess))
+                           halves=HALVES, via=VIA, empty=EmptyForm(), label=half_day_label(sess),
+                           rows_html=rows_html(page.rows, sess))
 
 
 @bp.post("/seances/<int:session_id>/feuille")

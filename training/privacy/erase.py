@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import LoginFailure, ResetToken, User
 from ..accounts.services import end_all_sessions
-from ..attendance.services import anonymise_typed_signatures
+from ..attendance.services import anonymise_signatures, anonymise_trainer_signatures
 from ..cohorts.models import Cohort, Participant
 from ..dates import paris_today
 from ..db import utcnow
@@ -53,7 +53,8 @@ def anonymise_person(s: Session, user: User, actor: User) -> None:
     _forget_login_counters(s, user)
     rows = list(s.scalars(select(Participant).where(Participant.user_id == user.id)))
     _scrub_rows(rows, label)
-    anonymise_typed_signatures(s, actor, [p.id for p in rows], label)
+    anonymise_signatures(s, actor, [p.id for p in rows], label)
+    anonymise_trainer_signatures(s, user.id, label)
     user.display_name = label
     user.email = f"anonyme-{user.id}@anonyme.invalid"
     user.organisation = ""
@@ -69,7 +70,7 @@ def anonymise_participant(s: Session, participant: Participant, actor=None) -> N
         raise ValueError("Cette personne a un compte : anonymisez son compte depuis la gestion des comptes.")
     label = anonymised_label(participant=participant)
     _scrub_rows([participant], label)
-    anonymise_typed_signatures(s, actor, [participant.id], label)
+    anonymise_signatures(s, actor, [participant.id], label)
 
 
 def _forget_login_counters(s: Session, user: User) -> None:
