@@ -36,8 +36,13 @@ Header = Callable[["DocumentPDF"], None]
 class DocumentPDF(FPDF):
     """A4 document in DejaVu Sans with a per-section running header and page numbers."""
 
-    def __init__(self, orientation: str = "P", section_totals: dict[int, int] | None = None, stamp=None):
+    def __init__(self, orientation: str = "P", section_totals: dict[int, int] | None = None, stamp=None,
+                 measured: dict | None = None, counting: bool = False):
         super().__init__(orientation=orientation, unit="mm", format="A4")
+        # Wrapped lines by (width, text, size, bold): a name or an organisation is measured once per
+        # document, not once per session sheet, and the printing pass reuses the counting pass's.
+        self.measured = {} if measured is None else measured
+        self.counting = counting  # the pass that only counts pages draws no signature, image or QR code
         self.stamp = stamp  # issue.Stamp: body, verification code and link, issue time
         self.body_name = stamp.body.name if stamp is not None else ORGANISATION
         if stamp is not None:
@@ -107,8 +112,14 @@ class DocumentPDF(FPDF):
     # -- text helpers ----------------------------------------------------------------------
 
     def text_lines(self, w: float, text: str, size: float, bold: bool = False) -> list[str]:
-        self.set_font(FONT, "B" if bold else "", size)
-        return self.multi_cell(w, 1, typography(text), dry_run=True, output="LINES") if text else []
+        if not text:
+            return []
+        key = (w, text, size, bold)
+        self.set_font(FONT, "B" if bold else "", size)  # callers rely on the font being set, as before
+        lines = self.measured.get(key)
+        if lines is None:
+            lines = self.measured[key] = self.multi_cell(w, 1, typography(text), dry_run=True, output="LINES")
+        return lines
 
     def write_block(self, w: float, text: str, size: float = 10, bold: bool = False, line_h: float | None = None,
                     color: tuple[int, int, int] = TEXT, align: str = "L") -> None:
@@ -123,6 +134,11 @@ class DocumentPDF(FPDF):
                     pad: float = 1.5) -> float:
         """Lines of (text, size, bold, colour) from the top of a box, wrapped; returns the height used."""
         cursor = y + pad
+        if self.counting:  # the height alone, from the measured lines, when the box cannot break the page
+            height = sum(len(self.text_lines(w - 2 * pad, t, size, bold)) * size * 0.45 for t, size, bold, _ in parts if t)
+            if cursor + height <= self.page_break_trigger:
+                self.set_xy(x + pad, cursor + height)
+                return height + 2 * pad
         for text, size, bold, color in parts:
             if not text:
                 continue
@@ -157,7 +173,7 @@ class DocumentPDF(FPDF):
 
     def draw_signature(self, strokes: list | None, x: float, y: float, w: float, h: float) -> None:
         """Draw normalised strokes ([[[x, y], …], …], 0..1) as vector lines centred in the box."""
-        if not strokes:
+        if not strokes or self.counting:
             return
         box_w, box_h = w, w / SIGNATURE_RATIO
         if box_h > h:
@@ -176,6 +192,8 @@ class DocumentPDF(FPDF):
         """A QR code drawn as vector squares (no image library needed)."""
         import segno
 
+        if self.counting:
+            return
         matrix = segno.make(data, error="m").matrix
         cell = size / len(matrix)
         with self.local_context(fill_color=(0, 0, 0)):
@@ -203,7 +221,7 @@ class DocumentPDF(FPDF):
     def image_bytes(self, data: bytes | None, x: float, y: float, w: float = 0, h: float = 0) -> None:
         import io
 
-        if data:
+        if data and not self.counting:
             self.image(io.BytesIO(data), x=x, y=y, w=w, h=h, keep_aspect_ratio=True)
 
     def strike(self, x: float, y: float, w: float, h: float) -> None:
@@ -235,12 +253,13 @@ def hours(minutes: int) -> str:
 
 def render(build: Callable[[DocumentPDF], None], orientation: str = "P", title: str = "", stamp=None) -> bytes:
     """Lay the document out once to count each section's pages, then again to print it."""
-    counting = DocumentPDF(orientation, stamp=stamp)
+    counting = DocumentPDF(orientation, stamp=stamp, counting=True)
     try:
         build(counting)
     finally:
         counting.close_fonts()
-    pdf = DocumentPDF(orientation, section_totals=dict(counting.section_pages), stamp=stamp)
+    pdf = DocumentPDF(orientation, section_totals=dict(counting.section_pages), stamp=stamp,
+                      measured=counting.measured)
     try:
         pdf.set_title(title)
         build(pdf)
