@@ -13,8 +13,9 @@ Why these values (measured on a 2-core machine; figures in README « Performance
 - preload_app: the app (content parsed and validated, templates) is imported once in the
   master and forked, so start-up costs one import, not one per worker, and workers share
   those pages copy-on-write. Content is frozen at start-up, so nothing is lost by this.
-- max_requests = 0: no recycling. The app holds no state that grows per request (its one
-  cache is bounded by the content: one frozen page per module, quiz and exercise). With the
+- max_requests = 0: no recycling. The app holds no state that grows per request (its caches
+  are bounded: one frozen page per module, quiz and exercise, and at most 4,000 rendered
+  attendance-sheet rows, see attendance/sheet_render.py). With the
   former 2000 a worker restarted about every 25 s under load, and each restart re-imported
   the app (1.3 s of CPU) and started with cold caches.
 """

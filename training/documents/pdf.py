@@ -251,6 +251,19 @@ def hours(minutes: int) -> str:
     return format_minutes(minutes).replace(" ", NBSP)
 
 
+def _give_back_memory() -> None:
+    """A long document leaves the worker's heap grown by tens of megabytes of freed objects; hand
+    them back to the system (glibc keeps them otherwise), so a worker that made a PDF stays small."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 def render(build: Callable[[DocumentPDF], None], orientation: str = "P", title: str = "", stamp=None) -> bytes:
     """Lay the document out once to count each section's pages, then again to print it."""
     counting = DocumentPDF(orientation, stamp=stamp, counting=True)
@@ -266,6 +279,8 @@ def render(build: Callable[[DocumentPDF], None], orientation: str = "P", title: 
         return bytes(pdf.output())
     finally:
         pdf.close_fonts()
+        del pdf, counting
+        _give_back_memory()
 
 
 def signed_on(value) -> str:
