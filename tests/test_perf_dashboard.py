@@ -47,14 +47,31 @@ def test_a_share_appears_only_once_three_people_submitted_the_exercise(app, make
     _submit(a, "Partage numéro 5512 : la cage d'escalier sert de point de vente.")
     _share(a, cohort.id)
     assert "5512" not in trainer.get(dashboard).get_data(as_text=True)
-    _submit(b, "Réponse privée de la deuxième personne.")
+    _submit(b, "Réponse numéro 6613 de la deuxième personne.")
     assert "5512" not in trainer.get(dashboard).get_data(as_text=True)
     assert "5512" not in b.get(detail).get_data(as_text=True)
     _submit(c, "Réponse privée de la troisième personne.")
+    # three people submitted, but one share alone beside the grid could still be tied to its author
+    assert "5512" not in trainer.get(dashboard).get_data(as_text=True)
+    _share(b, cohort.id)
+    assert "5512" not in trainer.get(dashboard).get_data(as_text=True)
+    _submit(c, "Réponse numéro 7714 de la troisième personne.")
+    _share(c, cohort.id)
     page = trainer.get(dashboard).get_data(as_text=True)
-    assert "5512" in page and "privée" not in page
+    assert all(n in page for n in ("5512", "6613", "7714")) and "privée" not in page
     assert "5512" in b.get(detail).get_data(as_text=True)
-    assert "3 personnes du groupe au moins" in page
+    assert "3 personnes du groupe au moins" in page and "par groupes de 3" in page
+    assert "dont <strong>3</strong> partagées anonymement" in page
+
+
+def test_shares_appear_by_whole_batches(app, make_user, make_cohort, enrol_user):
+    trainer, cohort, people = _cohort(app, make_user, make_cohort, enrol_user, n=4)
+    dashboard = f"/cohortes/{cohort.id}/tableau-de-bord"
+    for i, person in enumerate(people):
+        _submit(person, f"Partage numéro {8800 + i} sur le hall.")
+        _share(person, cohort.id)
+    page = trainer.get(dashboard).get_data(as_text=True)
+    assert [str(8800 + i) in page for i in range(4)] == [True, True, True, False]  # the 4th waits for two more
 
 
 def test_the_threshold_is_configurable(make_app, make_user, make_cohort, enrol_user):
@@ -63,8 +80,11 @@ def test_the_threshold_is_configurable(make_app, make_user, make_cohort, enrol_u
     _submit(a, "Partage numéro 7719 sur le hall.")
     _share(a, cohort.id)
     assert "7719" not in trainer.get(f"/cohortes/{cohort.id}/tableau-de-bord").get_data(as_text=True)
-    _submit(b, "Une autre réponse.")
-    assert "7719" in trainer.get(f"/cohortes/{cohort.id}/tableau-de-bord").get_data(as_text=True)
+    _submit(b, "Une autre réponse, 8820.")
+    assert "7719" not in trainer.get(f"/cohortes/{cohort.id}/tableau-de-bord").get_data(as_text=True)
+    _share(b, cohort.id)
+    page = trainer.get(f"/cohortes/{cohort.id}/tableau-de-bord").get_data(as_text=True)
+    assert "7719" in page and "8820" in page
 
 
 def test_a_resubmission_is_not_shared_until_its_author_confirms(app, make_user, make_cohort, enrol_user):
@@ -72,8 +92,9 @@ def test_a_resubmission_is_not_shared_until_its_author_confirms(app, make_user, 
     dashboard = f"/cohortes/{cohort.id}/tableau-de-bord"
     _submit(a, "Première version 4401 partagée.")
     _share(a, cohort.id)
-    _submit(b, "Deuxième personne.")
-    _submit(c, "Troisième personne.")
+    for person in (b, c):
+        _submit(person, "Une autre personne.")
+        _share(person, cohort.id)
     assert "4401" in trainer.get(dashboard).get_data(as_text=True)
     _submit(a, "Nouvelle version 9932, plus personnelle.")
     page = trainer.get(dashboard).get_data(as_text=True)

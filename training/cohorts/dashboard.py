@@ -19,7 +19,6 @@ from ..content.model import Registry
 from ..dates import PARIS
 from ..learning.models import PositioningAnswer, QuizAttempt, Reflection, SectionRead
 from .models import Cohort, Participant
-from .queries import live_share
 
 
 @dataclass
@@ -38,7 +37,6 @@ class Dashboard:
     cells: dict[tuple[int, str], Cell] = field(default_factory=dict)  # (participant_id, module_slug)
     positioning: dict[int, dict[str, float]] = field(default_factory=dict)  # participant_id -> phase -> mean
     reflections_submitted: int = 0
-    reflections_shared: int = 0
 
     def cell(self, participant: Participant, module) -> Cell:
         return self.cells.get((participant.id, module.slug), Cell())
@@ -127,12 +125,9 @@ def attendance_summary(s: Session, cohort: Cohort) -> CohortAttendance:
 def _reflection_counts(s: Session, dash: Dashboard, reg: Registry, by_user: dict) -> None:
     exercise_module = {e.slug: e.module_slug for e in reg.exercises.values()}
     counts: dict[tuple[int, str], int] = defaultdict(int)
-    shared = case((live_share() & (Reflection.shared_cohort_id == dash.cohort.id), 1), else_=0)
-    for uid, slug, n_shared in s.execute(select(Reflection.user_id, Reflection.exercise_slug, shared)
-                                         .where(Reflection.user_id.in_(list(by_user)),
-                                                Reflection.submitted_at.is_not(None))):
+    for uid, slug in s.execute(select(Reflection.user_id, Reflection.exercise_slug)
+                               .where(Reflection.user_id.in_(list(by_user)), Reflection.submitted_at.is_not(None))):
         dash.reflections_submitted += 1
-        dash.reflections_shared += n_shared
         if slug in exercise_module:
             counts[(by_user[uid].id, exercise_module[slug])] += 1
     for key, n in counts.items():

@@ -33,15 +33,23 @@ def shared_reflections(s: Session, cohort: Cohort, min_submitters: int) -> list[
     """Anonymous shares of a cohort, as (exercise_slug, body) only: never the author, never a date.
 
     An exercise's shares appear only once at least `min_submitters` people of the cohort have
-    submitted it, so that a share cannot be tied to the only person who answered. They are
-    ordered by exercise then text, not by time.
+    submitted it, so that a share cannot be tied to the only person who answered; then they
+    appear by whole batches of `min_submitters`, oldest shares first, so that a trainer who
+    compares the dashboard between two visits never sees one new share beside one person's new
+    submission. They are shown ordered by exercise then text, not by time.
     """
+    batch = max(1, min_submitters)
     enough = (select(Reflection.exercise_slug)
               .join(Participant, Participant.user_id == Reflection.user_id)
               .where(Participant.cohort_id == cohort.id, Reflection.submitted_at.is_not(None))
               .group_by(Reflection.exercise_slug)
-              .having(func.count(Reflection.id) >= max(1, min_submitters)))
-    return list(s.execute(select(Reflection.exercise_slug, Reflection.body)
-                          .where(Reflection.shared_cohort_id == cohort.id, live_share(),
-                                 Reflection.exercise_slug.in_(enough))
-                          .order_by(Reflection.exercise_slug, Reflection.body)))
+              .having(func.count(Reflection.id) >= batch))
+    rows = s.execute(select(Reflection.exercise_slug, Reflection.body)
+                     .where(Reflection.shared_cohort_id == cohort.id, live_share(),
+                            Reflection.exercise_slug.in_(enough))
+                     .order_by(Reflection.exercise_slug, Reflection.shared_at, Reflection.id)).all()
+    by_exercise: dict[str, list] = {}
+    for row in rows:
+        by_exercise.setdefault(row.exercise_slug, []).append(row)
+    released = [row for shares in by_exercise.values() for row in shares[:len(shares) // batch * batch]]
+    return sorted(released, key=lambda r: (r.exercise_slug, r.body))
