@@ -90,13 +90,14 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from . import permissions
-    from .content.render import lines_label, typography
+    from .content.render import lines_label, name_tables, typography
     from .dates import french_date, french_datetime, french_number, french_time
     from .wording import elide, pluralise
 
     app.jinja_env.globals.update(can=permissions.can, lines_label=lines_label)
     app.jinja_env.filters.update(fr_date=french_date, fr_datetime=french_datetime, fr_time=french_time,
-                                 fr_number=french_number, typo=typography, pluriel=pluralise, de=elide)
+                                 fr_number=french_number, typo=typography, pluriel=pluralise, de=elide,
+                                 name_tables=name_tables)
 
 
 def main_cli() -> None:  # pragma: no cover - console entry point
