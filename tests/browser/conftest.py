@@ -40,7 +40,7 @@ def serve(tmp: Path, content_root: Path):
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(300):  # up to 30 s on a loaded machine
         try:
             with urllib.request.urlopen(url + "/healthz", timeout=1):
                 break

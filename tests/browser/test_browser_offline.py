@@ -136,7 +136,7 @@ def _open_sheet_online(ctx, url, session_id):
     page = ctx.new_page()
     login(page, url, "tablette@test.fr", PASSWORD)
     page.goto(f"{url}/seances/{session_id}")
-    page.wait_for_selector("html[data-offline-ready]", timeout=15000)
+    page.wait_for_selector("html[data-offline-ready]", timeout=60000)  # a loaded CI machine: caching 14 pages
     return page
 
 
