@@ -84,7 +84,7 @@ def test_sheet_goes_open_signed_corrected(client, login, app, room):
     assert "indiquez le motif de la modification" in text(r)
     r = post(client, f"/seances/{sid}/feuille", {f"p{alice.id}-status": "late", f"p{alice.id}-arrival": "09:30",
                                                  f"p{alice.id}-version": "1", "reason": "Arrivée notée à tort"})
-    assert "1 ligne(s) enregistrée(s)" in text(r) and "signée puis rectifiée" in text(r)
+    assert "1 ligne enregistrée" in text(r) and "signée puis rectifiée" in text(r)
     assert "Rectifications" in text(r) and "Arrivée notée à tort" in text(r)
     with app.app_context():
         s = db.session()

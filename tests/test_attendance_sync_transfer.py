@@ -111,19 +111,19 @@ def test_export_import_identical_then_reimport_adds_nothing(make_app, tmp_path, 
     export = tmp_path / "groupe.json"
     out = laptop.test_cli_runner().invoke(args=["attendance", "export", "--cohort", str(laptop_cohort), str(export)])
     assert out.exit_code == 0, out.output
-    assert "4 émargements, 6 ligne(s) d'historique" in out.output
+    assert "4\u00a0émargements, 6\u00a0lignes d'historique" in out.output
     runner = server.test_cli_runner()
     first = runner.invoke(args=["attendance", "import", "--cohort", str(server_cohort), str(export)])
     assert first.exit_code == 0, first.output
-    assert "11 élément(s) enregistré(s), 0 déjà importé(s)" in first.output
+    assert "11\u00a0éléments enregistrés, 0\u00a0déjà importé" in first.output
     source = _view(laptop)
     assert source["history"] and any(m[4] for m in source["marks"])  # real signatures and history to compare
     assert _view(server) == source
     chain = runner.invoke(args=["attendance", "verify"])  # imported rows join the server's hash chain
-    assert chain.exit_code == 0 and "intègre : 6 ligne(s)" in chain.output, chain.output
+    assert chain.exit_code == 0 and "intègre : 6\u00a0lignes vérifiées" in chain.output, chain.output
     before = _rows(server)
     again = runner.invoke(args=["attendance", "import", "--cohort", str(server_cohort), str(export)])
-    assert again.exit_code == 0 and "0 élément(s) enregistré(s), 11 déjà importé(s)" in again.output
+    assert again.exit_code == 0 and "0\u00a0élément enregistré, 11\u00a0déjà importés" in again.output
     assert _rows(server) == before and _view(server) == source
 
 

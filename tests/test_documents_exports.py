@@ -15,7 +15,7 @@ from training.learning.services import save_positioning
 scenario = shared.scenario  # the fixture both files build on
 pdf_pages = shared.pdf_pages
 
-HEADER = ["Participant", "Structure", "Date", "Demi-journée", "Début", "Fin", "Durée", "Lieu", "Formateur(s)",
+HEADER = ["Participant", "Structure", "Date", "Demi-journée", "Début", "Fin", "Durée", "Lieu", "Formateurs",
           "Statut", "Arrivée", "Minutes de présence", "Signature", "Séance"]
 
 

@@ -71,3 +71,31 @@ def test_an_empty_date_is_missing_and_a_garbled_one_invalid(client, login, make_
     html = client.post("/cohortes/nouvelle", data=data).get_data(as_text=True)
     assert "Date obligatoire." in html
     assert "Date invalide" in html and "jj/mm/aaaa" in html and "Not a valid" not in html
+
+
+def test_no_parenthesised_plural_anywhere_in_the_app():
+    """« 3 ligne(s) enregistrée(s) » reads as a machine's: every count goes through `pluralise`.
+
+    Scans the text of templates (outside Jinja tags), the string literals of scripts and every
+    string literal of the Python code. The certificat de réalisation keeps « Je soussigné(e) »,
+    the wording of the Ministry's model.
+    """
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "training"
+    mark = re.compile(r"[a-zà-ÿ]\((s|e|es|x)\)")
+    js_string = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix == ".html":
+            texts = [re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", " ", path.read_text(), flags=re.S)]
+        elif path.suffix == ".js":
+            texts = js_string.findall(path.read_text())
+        elif path.suffix == ".py" and path.name != "certificates.py":
+            texts = [n.value for n in ast.walk(ast.parse(path.read_text()))
+                     if isinstance(n, ast.Constant) and isinstance(n.value, str) and "word(s)" not in n.value]
+        else:
+            continue
+        found += [f"{path.relative_to(root)}: {m.group(0)}" for text in texts for m in mark.finditer(text)]
+    assert found == [], found

@@ -278,7 +278,7 @@ def test_links_are_mailed_to_participants_with_an_account_who_have_not_answered(
     assert html.count("Envoyer un rappel par courriel") == 1  # « à chaud » only: « à froid » is not open
     r = client.post(url, data={"action": "send", "kind": "chaud", "csrf_token": csrf_token(client, url)},
                     follow_redirects=True)
-    assert "1 courriel envoyé aux participants qui n&#39;ont pas encore répondu." in r.get_data(as_text=True)
+    assert "1\u00a0courriel envoyé aux participants qui n&#39;ont pas encore répondu." in r.get_data(as_text=True)
     assert len(handler.messages) == 1
     envelope = handler.messages[0]
     assert envelope.rcpt_tos == [trainee.email] and envelope.mail_from == "formation@test.fr"

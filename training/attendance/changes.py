@@ -12,6 +12,7 @@ from ..cohorts.models import Participant
 from . import timing
 from .models import AttendanceMark, CourseSession
 from .schedule import AttendanceError
+from ..wording import pluralise
 
 
 class StaleRow(AttendanceError):
@@ -26,7 +27,7 @@ class GapsError(AttendanceError):
     """Rows still « à renseigner » when the trainer signs; `names` lists them."""
 
     def __init__(self, names: list[str]):
-        super().__init__(f"{len(names)} ligne(s) encore à renseigner : {', '.join(names[:8])}"
+        super().__init__(f"{pluralise(len(names), 'ligne')} encore à renseigner : {', '.join(names[:8])}"
                          f"{'…' if len(names) > 8 else ''}. Marquez-les absentes ou revenez à la feuille.")
         self.names = names
 

@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from .. import db
 from .history import verify_chain
+from ..wording import pluralise
 
 attendance_group = AppGroup("attendance", help="Émargement : contrôles.")
 
@@ -18,10 +19,10 @@ def verify_command():
     """Recompute the chained hashes of the attendance history and report any row changed outside the app."""
     report = verify_chain(db.session())
     if report.ok:
-        click.echo(f"Historique des présences intègre : {report.checked} ligne(s) vérifiée(s).")
+        click.echo(f"Historique des présences intègre : {pluralise(report.checked, 'ligne vérifiée')}.")
         return
-    click.echo(f"Historique des présences altéré : {len(report.broken)} anomalie(s) sur {report.checked} "
-               "ligne(s).", err=True)
+    click.echo(f"Historique des présences altéré : {pluralise(len(report.broken), 'anomalie')} sur "
+               f"{pluralise(report.checked, 'ligne')}.", err=True)
     for row_id, why in report.broken:
         click.echo(f"  ligne n° {row_id} : {why}", err=True)
     sys.exit(1)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..cohorts.models import Cohort
 from .models import HALVES, CourseSession
+from ..wording import pluralise
 
 DEFAULT_TIMES = {"matin": (time(9, 0), time(12, 30)), "apres-midi": (time(13, 30), time(17, 0))}
 MIDDAY = time(13, 0)
@@ -90,7 +91,7 @@ def check_specs(s: Session, cohort: Cohort, specs: list[SessionSpec], today: dat
                 raise AttendanceError(f"Le {spec.day:%d/%m/%Y}, deux séances du programme se chevauchent.")
         unusual += warnings(cohort, spec)
     if unusual and not confirmed:
-        raise NeedsConfirmation(unusual[:6] + ([f"(et {len(unusual) - 6} autre(s))"] if len(unusual) > 6 else []))
+        raise NeedsConfirmation(unusual[:6] + ([f"(et {pluralise(len(unusual) - 6, 'autre')})"] if len(unusual) > 6 else []))
 
 
 def schedule_specs(first_day: date, days: int, place: str, skip_weekends: bool = True) -> list[SessionSpec]:

@@ -53,6 +53,7 @@ from .queries import counts_for
 from .changes import (GapsError, MarkInput, RowInput, SheetResult, SignatureInput, StaleRow,  # noqa: F401
                       check_code, current_code, session_snapshot, snapshot)
 from .schedule import AttendanceError, NeedsConfirmation, SessionSpec, check_specs, schedule_specs  # noqa: F401
+from ..wording import pluralise
 
 MAX_REASON = 500
 PARTICIPANT_LABEL = "Signature du participant"  # stored pictures carry no name (renames, erasure)
@@ -361,7 +362,7 @@ def _weighty(s: Session, session: CourseSession, confirmed: bool, reason: str, w
     if not n and not session.locked:
         return _reason(reason, False, "")
     if not confirmed:
-        raise AttendanceError(f"Cette séance compte déjà {n} émargement(s) : cochez « Je confirme » "
+        raise AttendanceError(f"Cette séance compte déjà {pluralise(n, 'émargement')} : cochez « Je confirme » "
                               f"et indiquez le motif pour la {what}.")
     return _reason(reason, True, f"Indiquez le motif pour {what} cette séance.")
 

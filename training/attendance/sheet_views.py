@@ -16,6 +16,7 @@ from .services import (AttendanceError, GapsError, MarkInput, RowInput, apply_ma
 from .sheet_queries import next_to_sign, sheet_page
 from .sheet_render import rows_html
 from .views import check_csrf, get_session_or_404, participant_or_404
+from ..wording import pluralise
 
 
 @bp.get("/seances/<int:session_id>")
@@ -64,7 +65,7 @@ def _same(mark, change: MarkInput) -> bool:
 
 def _report(result, errors: list[str]) -> None:
     if result.saved:
-        flash(f"{len(result.saved)} ligne(s) enregistrée(s).", "success")
+        flash(f"{pluralise(len(result.saved), 'ligne enregistrée')}.", "success")
     for name, mark in result.stale:
         now_is = STATUSES.get(mark.status, "à renseigner").lower() if mark is not None else "à renseigner"
         flash(f"{name} : la ligne a été modifiée entre-temps par un autre formateur. Sa saisie (« {now_is} ») "

@@ -30,6 +30,7 @@ from ..dates import french_datetime
 from . import services, sync
 from .models import AttendanceChange, AttendanceMark, CourseSession
 from .services import AttendanceError, SessionSpec
+from ..wording import pluralise
 
 FORMAT, MAX_BYTES = "attendance-export/1", 20 * 1024 * 1024
 NS = uuid.UUID("6f1c2b0e-3f4e-4d7a-9a51-5b0c1d2e3f40")
@@ -232,8 +233,8 @@ def export_command(cohort_id: int, target: Path):
     """Write the cohort's attendance (marks, signatures, history) to a JSON file."""
     data = export_cohort(db.session(), _cohort(cohort_id))
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    click.echo(f"Export écrit : {target} ({len(data['marks'])} émargements, {len(data['history'])} ligne(s) "
-               f"d'historique, {len(data['sessions'])} séance(s)).")
+    click.echo(f"Export écrit : {target} ({pluralise(len(data['marks']), 'émargement')}, "
+               f"{pluralise(len(data['history']), 'ligne')} d'historique, {pluralise(len(data['sessions']), 'séance')}).")
 
 
 @attendance_cli.command("import")
@@ -250,9 +251,9 @@ def import_command(cohort_id: int, source: Path):
         raise click.ClickException(str(exc)) from None
     s.commit()
     c = importer.counts
-    click.echo(f"Import terminé : {c['applied']} élément(s) enregistré(s), {c['already']} déjà importé(s), "
-               f"{c['superseded']} écarté(s) par une saisie plus récente (gardé(s) dans l'historique), "
-               f"{c['refused']} refusé(s).")
+    click.echo(f"Import terminé : {pluralise(c['applied'], 'élément enregistré')}, {pluralise(c['already'], 'déjà importé', 'déjà importés')}, "
+               f"{pluralise(c['superseded'], 'écarté', 'écartés')} par une saisie plus récente (chacun reste dans l'historique), "
+               f"{pluralise(c['refused'], 'refusé')}.")
     for line in importer.refusals:
         click.echo(f"  Refusé : {line}")
 

@@ -82,7 +82,7 @@ def sessions_add(cohort_id: int):
         flash(f"Rien n'a été créé. {exc}", "error")
     else:
         s.commit()
-        flash(f"{len(created)} demi-journée(s) programmée(s).", "success")
+        flash(f"{pluralise(len(created), 'demi-journée programmée')}.", "success")
     return redirect(url_for("attendance.sessions", cohort_id=cohort.id))
 
 
@@ -131,3 +131,4 @@ def session_cancel(session_id: int):
 
 
 from . import sheet_views  # noqa: E402,F401
+from ..wording import pluralise

@@ -51,5 +51,5 @@ def mail_invitations(config: Mapping, cohort_name: str, hours: int, links: list[
                     continue
                 sent.add(email)
     except (smtplib.SMTPException, OSError) as exc:
-        log.warning("invitation mailing interrupted after %s message(s): %s", len(sent), type(exc).__name__)
+        log.warning("invitation mailing interrupted after %s messages: %s", len(sent), type(exc).__name__)
     return sent

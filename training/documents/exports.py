@@ -21,7 +21,7 @@ from .readme import readme_text
 from .sheets import SheetData, sessions_sheets_pdf, trainer_names
 
 ATTENDANCE_COLUMNS = ("Participant", "Structure", "Date", "Demi-journée", "Début", "Fin", "Durée", "Lieu",
-                      "Formateur(s)", "Statut", "Arrivée", "Minutes de présence", "Signature", "Séance")
+                      "Formateurs", "Statut", "Arrivée", "Minutes de présence", "Signature", "Séance")
 POSITIONING_COLUMNS = ("Énoncé", "Dimension", "Texte de l'énoncé", "Réponses en début de formation",
                        "Moyenne en début (1 à 4)", "Réponses en fin de formation", "Moyenne en fin (1 à 4)")
 PHASES = ("debut", "fin")

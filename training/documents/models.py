@@ -8,8 +8,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, utcnow
 
-KINDS = {"sheet": "Feuille(s) d'émargement", "attestation": "Attestation(s) d'assiduité et de fin de formation",
-         "certificate": "Certificat(s) de réalisation"}
+KINDS = {"sheet": ("Feuille d'émargement", "Feuilles d'émargement"),
+         "attestation": ("Attestation d'assiduité et de fin de formation",
+                         "Attestations d'assiduité et de fin de formation"),
+         "certificate": ("Certificat de réalisation", "Certificats de réalisation")}
+
+
+def kind_label(doc) -> str:
+    """« Feuille d'émargement » for one half-day… « Attestations » for several people."""
+    one, many = KINDS.get(doc.kind, (doc.kind, doc.kind))
+    several = doc.participants > 1 if doc.kind != "sheet" else doc.dates.startswith("du ")
+    return many if several else one
 
 
 class IssuedDocument(Base):

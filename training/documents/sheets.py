@@ -16,6 +16,7 @@ from ..content.model import Registry
 from ..dates import french_date, french_datetime
 from .issue import Identity
 from .pdf import FONT, MUTED, NBSP, RULE, SHADE, TEXT, DocumentPDF, french_time, hours, render, signed_on
+from ..wording import pluralise
 
 ROW_H, PAPER_ROW_H, HEADING_H = 14.0, 15.0, 7.0
 BLANK_PAPER_ROWS = 3  # for someone missing from the roster, added afterwards by the trainer
@@ -133,7 +134,7 @@ def _header(pdf: DocumentPDF, data: SheetData, sess: CourseSession, paper: bool)
     when = (f"{HALVES[sess.half]}, de {french_time(sess.starts_at)} à {french_time(sess.ends_at)} "
             f"({hours(sess.minutes)})")
     for label, value in (("Groupe", data.cohort.name), ("Lieu", sess.place or data.cohort.place),
-                         ("Formateur(s)", data.trainers)):
+                         (pluralise(data.trainers.count(", ") + 1, "Formateur", number=False), data.trainers)):
         pdf.labelled(pdf.l_margin, half - 4, label, value, 27)
     left_end = pdf.get_y()
     pdf.set_y(top)

@@ -184,10 +184,10 @@ def evidence_bundle_export(cohort_id: int):
 def verify():
     """Public: confirms a document is genuine and shows only what is needed to compare it; no names."""
     from .issue import find, normal_code
-    from .models import KINDS
+    from .models import kind_label
 
     raw = (request.args.get("code") or "")[:40]
     doc = find(db.session(), raw) if raw else None
     status = 404 if raw and doc is None else 200
-    return render_template("documents/verify.html", raw=raw, doc=doc, kinds=KINDS,
+    return render_template("documents/verify.html", raw=raw, doc=doc, kind_label=kind_label,
                            malformed=bool(raw) and not normal_code(raw)), status

@@ -16,6 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from .archive import ExportError, write_atomic
 from .service import FORMATS, VERSIONS, build_package, resolve
+from ..wording import pluralise
 
 export_group = AppGroup("export", help="Paquets e-learning (SCORM, hors ligne).")
 OUTPUT = click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
@@ -32,7 +33,7 @@ def _export(ident: str, fmt: str, output: Path) -> None:
     except ExportError as exc:
         click.echo(f"Erreur : {exc}", err=True)
         sys.exit(1)
-    click.echo(f"Paquet {FORMATS[fmt]} écrit : {output} ({len(target.modules)} module(s), "
+    click.echo(f"Paquet {FORMATS[fmt]} écrit : {output} ({pluralise(len(target.modules), 'module')}, "
                f"{len(data) // 1024} Kio, {time.perf_counter() - started:.2f} s).")
 
 

@@ -15,6 +15,7 @@ from ..accounts.models import User
 from ..cohorts.models import Cohort, Participant
 from .models import KINDS, SurveyReceipt
 from .services import SurveyError
+from ..wording import pluralise
 
 log = logging.getLogger(__name__)
 NBSP = "\u00a0"
@@ -97,8 +98,8 @@ def send_survey_links(config: Mapping, cohort_name: str, kind: str,
                 else:
                     sent += 1
     except (smtplib.SMTPException, OSError) as exc:
-        log.warning("survey mailing interrupted after %s message(s): %s", sent, type(exc).__name__)
+        log.warning("survey mailing interrupted after %s messages: %s", sent, type(exc).__name__)
         raise SurveyError(f"Le serveur de courriel n'a pas pu être joint ou a interrompu l'envoi "
-                          f"({sent} courriel(s) envoyé(s) avant l'incident){NBSP}: transmettez les liens "
+                          f"({pluralise(sent, 'courriel envoyé')} avant l'incident){NBSP}: transmettez les liens "
                           "vous-même ou réessayez plus tard.") from None
     return MailResult(sent, failed)

@@ -16,6 +16,7 @@ from .mail import mail_recipients, send_survey_links
 from .queries import KindStatus, KindSummary, cohort_statuses, cohort_summaries, roster, today_paris
 from .questions import SCALE_LABELS, SURVEYS, Survey
 from .services import SurveyError, cold_survey_window, not_open_message, schedule_cold_survey
+from ..wording import pluralise
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,9 @@ def _send_links(cohort: Cohort) -> None:
     if not links:
         flash("Aucun courriel à envoyer\u00a0: les participants ayant un compte ont tous répondu.", "success")
         return
-    sent = f"{result.sent} courriel{'s' if result.sent > 1 else ''} envoyé{'s' if result.sent > 1 else ''}"
+    sent = pluralise(result.sent, "courriel envoyé")
     if result.failed:
-        flash(f"{sent}\u00a0; {result.failed} adresse(s) refusée(s) par le serveur de courriel\u00a0: "
+        flash(f"{sent}\u00a0; {pluralise(result.failed, 'adresse refusée')} par le serveur de courriel\u00a0: "
               "le lien reste sur leur page d'accueil.", "error")
     else:
         flash(f"{sent} aux participants qui n'ont pas encore répondu.", "success")

@@ -27,8 +27,9 @@
     count.catch(function () { return []; }).then(function (items) {
       var me = window.OfflineQueue && window.OfflineQueue.currentUser();
       var pending = items.filter(function (i) { return i.state !== "done" && window.OfflineQueue.mine(i, me); }).length;
-      if (pending && !window.confirm(pending + " saisie(s) d'émargement ne sont pas encore enregistrées sur le " +
-          "serveur et seront perdues. Se déconnecter quand même ?")) { return null; }
+      var what = pending > 1 ? " saisies d'émargement ne sont pas encore enregistrées sur le serveur et seront perdues."
+        : " saisie d'émargement n'est pas encore enregistrée sur le serveur et sera perdue.";
+      if (pending && !window.confirm(pending + what + " Se déconnecter quand même ?")) { return null; }
       return forget().then(function () { form.setAttribute("data-forgotten", ""); form.submit(); });
     });
   }, true);

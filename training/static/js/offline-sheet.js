@@ -105,8 +105,10 @@
     var pending = items.filter(function (i) { return i.state === "pending"; }).length;
     var refused = items.filter(function (i) { return i.state === "refused"; }).length;
     badge.textContent = (pending ? pending + " en attente d'envoi" : "Tout est envoyé") +
-      (refused ? " · " + refused + " refusée(s) à revoir" : "") + (navigator.onLine ? "" : " · hors connexion") +
-      (others ? " · " + others + " saisie(s) d'un autre compte, gardée(s) jusqu'à sa reconnexion" : "");
+      (refused ? " · " + refused + (refused > 1 ? " refusées à revoir" : " refusée à revoir") : "") +
+      (navigator.onLine ? "" : " · hors connexion") +
+      (others ? " · " + others + (others > 1 ? " saisies d'un autre compte, gardées" : " saisie d'un autre compte, gardée") +
+        " jusqu'à sa reconnexion" : "");
     badge.setAttribute("data-pending", String(pending));
     Array.prototype.forEach.call(document.querySelectorAll("[data-offline-row]"), function (n) { n.remove(); });
     panel.textContent = "";
@@ -286,7 +288,7 @@
   /* Keep this sheet and its signing pages in the service worker's cache while online. */
   function keepForOffline() {
     if (!onSheet || !navigator.onLine || !navigator.serviceWorker || !window.caches) { return; }
-    navigator.serviceWorker.ready.then(function () {
+    navigator.serviceWorker.ready.then(function (reg) {
       var urls = [location.pathname];
       Array.prototype.forEach.call(document.querySelectorAll("a[href]"), function (a) {
         var p = new URL(a.href, location.href).pathname;
@@ -298,7 +300,10 @@
         }, Promise.resolve()).then(function () { document.documentElement.setAttribute("data-offline-ready", ""); });
       };
       if (navigator.serviceWorker.controller) { go(); } else {
+        /* This page loaded while the worker was still activating, after it had claimed the open
+           pages: ask it to claim again, or the sheet would not be kept for offline use. */
         navigator.serviceWorker.addEventListener("controllerchange", go, { once: true });
+        if (reg && reg.active) { reg.active.postMessage("claim"); }
       }
     });
   }

@@ -28,6 +28,10 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+self.addEventListener("message", function (event) {
+  if (event.data === "claim") { event.waitUntil(self.clients.claim()); }  // a page that loaded mid-activation
+});
+
 function primeShell() {  // again after a sign-out emptied every cache
   return caches.has(SHELL).then(function (has) {
     return has || caches.open(SHELL).then(function (c) { return c.addAll(SHELL_URLS); });
