@@ -148,7 +148,8 @@ def _body(pdf: DocumentPDF, data: AttestationData, participant: Participant) -> 
     pdf.write_block(pdf.epw, data.title, size=12, bold=True, line_h=6)
     pdf.ln(2)
     for label, value in (("Groupe", data.cohort.name), ("Dates", _dates(data)),
-                         ("Lieu", data.cohort.place), (pluralise(len(data.cohort.trainers), "Formateur", number=False), trainer_names(data.cohort))):
+                         ("Lieu", data.cohort.place),
+                         (pluralise(len(data.cohort.trainers), "Formateur", number=False), trainer_names(data.cohort))):
         pdf.labelled(pdf.l_margin, pdf.epw, label, value, 30, size=9.5)
         pdf.ln(0.8)
     if data.objectives:

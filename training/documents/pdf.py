@@ -252,8 +252,9 @@ def hours(minutes: int) -> str:
 
 
 def _give_back_memory() -> None:
-    """A long document leaves the worker's heap grown by tens of megabytes of freed objects; hand
-    them back to the system (glibc keeps them otherwise), so a worker that made a PDF stays small."""
+    """Hand the heap freed by a long document back to the system where glibc allows it. Measured on
+    the cohort's 60-page émargement, this returns about 8 MB of the 70 MB a worker grows by: most
+    of it stays in Python's own arenas (see README « Performance »)."""
     import ctypes
     import gc
 

@@ -134,7 +134,7 @@ def _header(pdf: DocumentPDF, data: SheetData, sess: CourseSession, paper: bool)
     when = (f"{HALVES[sess.half]}, de {french_time(sess.starts_at)} à {french_time(sess.ends_at)} "
             f"({hours(sess.minutes)})")
     for label, value in (("Groupe", data.cohort.name), ("Lieu", sess.place or data.cohort.place),
-                         (pluralise(data.trainers.count(", ") + 1, "Formateur", number=False), data.trainers)):
+                         (pluralise(len(data.cohort.trainers), "Formateur", number=False), data.trainers)):
         pdf.labelled(pdf.l_margin, half - 4, label, value, 27)
     left_end = pdf.get_y()
     pdf.set_y(top)
